@@ -1,0 +1,2 @@
+from . import test_roles
+from . import test_web_client

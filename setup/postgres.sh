@@ -18,7 +18,7 @@ server (Debian: postgresql) or set PGHOST to use a running server"
 # PostgreSQL refuses to run as root: as root, the cluster runs as "postgres".
 as_pg_owner() {
     if [ "$(id -u)" -eq 0 ]; then
-        runuser -u postgres -- "$@"
+        (cd / && runuser -u postgres -- "$@")
     else
         "$@"
     fi
@@ -27,8 +27,7 @@ as_pg_owner() {
 # A Unix socket path may not exceed 107 bytes, so a deep checkout gets its
 # socket in a short folder under /tmp, named after the checkout.
 pg_socket_dir() {
-    local dir
-    dir=$(realpath "$PG_DATA")
+    local dir="$PG_DATA"
     if [ ${#dir} -gt 80 ]; then
         dir="/tmp/grid-cc-pg-$(printf '%s' "$ROOT" | sha256sum | cut -c1-12)"
     fi
@@ -40,7 +39,10 @@ pg_socket_dir() {
 # The cluster then lives in /var/tmp, and var/postgres is a link to it.
 prepare_pg_data() {
     mkdir -p "$VAR"
-    [ -e "$PG_DATA" ] && return
+    if [ -e "$PG_DATA" ]; then
+        PG_DATA=$(realpath "$PG_DATA")
+        return
+    fi
     if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$VAR"; then
         local outside
         outside="/var/tmp/grid-cc-postgres-$(printf '%s' "$ROOT" | sha256sum | cut -c1-12)"
@@ -52,7 +54,9 @@ prepare_pg_data() {
         mkdir -p "$PG_DATA"
         [ "$(id -u)" -eq 0 ] && chown postgres: "$PG_DATA"
     fi
-    return 0
+    # The server and its tools get the real path: the link's own path may lead
+    # through the folder that the postgres user cannot enter.
+    PG_DATA=$(realpath "$PG_DATA")
 }
 
 # Start the server if needed and export PGHOST/PGPORT/PGUSER for the callers.

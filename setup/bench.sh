@@ -24,8 +24,11 @@ else
         --stop-after-init --log-level=warn
 fi
 cd "$ROOT"
+# PYTEST_ARGS is split like a shell command line, quotes included.
+eval "pytest_args=(${PYTEST_ARGS:-})"
 status=0
 "$PYTHON" -m pytest tests/benchmarks --odoo-config="$CONF" --odoo-database="$DATABASE" \
     --odoo-http --odoo-log-level=warn -p no:cacheprovider -s \
-    -o testpaths=tests/benchmarks -o norecursedirs=.venv ${PYTEST_ARGS:-} || status=$?
+    -o testpaths=tests/benchmarks -o norecursedirs=.venv "${pytest_args[@]}" "$@" ||
+    status=$?
 exit $status

@@ -32,8 +32,10 @@ fi
 
 log "Running the tests"
 cd "$ROOT"
+# PYTEST_ARGS is split like a shell command line, quotes included.
+eval "pytest_args=(${PYTEST_ARGS:-})"
 status=0
 "$PYTHON" -m pytest --odoo-config="$CONF" --odoo-database="$DATABASE" \
     --odoo-http --odoo-log-level="${ODOO_TEST_LOG_LEVEL:-warn}" \
-    ${PYTEST_ARGS:-} || status=$?
+    "${pytest_args[@]}" "$@" || status=$?
 exit $status

@@ -1,0 +1,335 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools.phone import has_caller_id, normalize_phone
+from .grid_topic import TOPIC_KINDS
+
+CHANNELS = [
+    ("phone_in", "Incoming Call"),
+    ("phone_out", "Outgoing Call"),
+    ("office", "Office Visit"),
+    ("website", "Website"),
+    ("email", "E-mail"),
+    ("letter", "Letter"),
+    ("messenger", "Messenger"),
+]
+STATES = [
+    ("new", "New"),
+    ("in_progress", "In Progress"),
+    ("forwarded", "Forwarded"),
+    ("answered", "Answered"),
+    ("closed", "Closed"),
+    ("cancelled", "Cancelled"),
+]
+OPEN_STATES = ("new", "in_progress", "forwarded")
+SEQUENCE_CODE = "grid.interaction"
+
+
+class GridInteraction(models.Model):
+    """A contact with a consumer (обращение), in or out, on any channel.
+
+    Every contact gets a registration number, the time it was received and
+    the consumer's contact details, and an answer deadline from its topic.
+    """
+
+    _name = "grid.interaction"
+    _description = "Interaction"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "received_at desc, id desc"
+    _check_company_auto = True
+
+    # ------------------------------------------------------------
+    # Fields
+    # ------------------------------------------------------------
+
+    name = fields.Char(
+        string="Registration Number",
+        required=True,
+        readonly=True,
+        copy=False,
+        index="trigram",
+        default=lambda self: self.env._("New"),
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    channel = fields.Selection(
+        CHANNELS, required=True, default="phone_in", tracking=True, index=True
+    )
+    received_at = fields.Datetime(
+        required=True, default=fields.Datetime.now, index=True, tracking=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Consumer",
+        index=True,
+        tracking=True,
+        check_company=True,
+    )
+    service_point_id = fields.Many2one(
+        "grid.service.point",
+        index="btree_not_null",
+        tracking=True,
+        check_company=True,
+        domain="[('partner_id', '=?', partner_id)]",
+    )
+    caller_name = fields.Char(help="Name the caller gave, as typed.")
+    caller_phone = fields.Char(help="Caller's telephone number as typed or received.")
+    caller_phone_e164 = fields.Char(
+        string="Caller Phone (E.164)", compute="_compute_caller_phone", store=True
+    )
+    caller_phone_warning = fields.Char(compute="_compute_caller_phone", store=True)
+    topic_id = fields.Many2one(
+        "grid.topic", index=True, tracking=True, ondelete="restrict"
+    )
+    topic_kind = fields.Selection(
+        TOPIC_KINDS, related="topic_id.kind", store=True, string="Kind"
+    )
+    answer_script = fields.Html(related="topic_id.answer_script")
+    description = fields.Text(help="What the consumer asked or reported.")
+    answer = fields.Text(help="What the consumer was told.")
+    answered_in_contact = fields.Boolean(
+        string="Answered During the Contact", tracking=True
+    )
+    state = fields.Selection(
+        STATES, required=True, default="new", tracking=True, index=True, copy=False
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Operator",
+        index=True,
+        tracking=True,
+        default=lambda self: self.env.user,
+        check_company=True,
+    )
+    team_id = fields.Many2one(
+        "grid.team",
+        index=True,
+        tracking=True,
+        default=lambda self: self._default_team(),
+    )
+    deadline = fields.Datetime(
+        compute="_compute_deadline",
+        store=True,
+        readonly=False,
+        index=True,
+        tracking=True,
+        copy=False,
+        help="When the answer is due, from the topic's answer term over the "
+        "company's working calendar. Changing it by hand needs a reason.",
+    )
+    deadline_change_reason = fields.Char(tracking=True, copy=False)
+    is_overdue = fields.Boolean(
+        string="Overdue", compute="_compute_is_overdue", search="_search_is_overdue"
+    )
+    answered_at = fields.Datetime(readonly=True, copy=False)
+    closed_at = fields.Datetime(readonly=True, copy=False)
+
+    _sql_constraints = [
+        (
+            "name_company_unique",
+            "unique (name, company_id)",
+            "This registration number is already used in this company.",
+        ),
+    ]
+
+    # ------------------------------------------------------------
+    # Defaults
+    # ------------------------------------------------------------
+
+    def _default_team(self):
+        return self.env["grid.team"].search(
+            [
+                ("user_ids", "in", self.env.uid),
+                ("company_id", "in", self.env.companies.ids),
+            ],
+            limit=1,
+        )
+
+    # ------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------
+
+    @api.depends("caller_phone", "company_id.grid_default_area_code")
+    def _compute_caller_phone(self):
+        for interaction in self:
+            raw = interaction.caller_phone
+            number = normalize_phone(raw, interaction.company_id.grid_default_area_code)
+            interaction.caller_phone_e164 = number.e164 if number else False
+            if not raw or not has_caller_id(raw):
+                interaction.caller_phone_warning = False
+            elif number is None:
+                interaction.caller_phone_warning = self.env._(
+                    "The number could not be read; it is kept as typed."
+                )
+            elif not number.is_valid:
+                interaction.caller_phone_warning = self.env._(
+                    "This number does not exist in the numbering plan; check it."
+                )
+            else:
+                interaction.caller_phone_warning = False
+
+    @api.depends("topic_id", "received_at", "company_id")
+    def _compute_deadline(self):
+        for interaction in self:
+            interaction.deadline = self._topic_deadline(
+                interaction.topic_id, interaction.received_at, interaction.company_id
+            )
+
+    @api.depends("deadline", "state")
+    def _compute_is_overdue(self):
+        now = fields.Datetime.now()
+        for interaction in self:
+            interaction.is_overdue = bool(
+                interaction.deadline
+                and interaction.state in OPEN_STATES
+                and interaction.deadline < now
+            )
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(
+                self.env._("Filter overdue interactions with true or false.")
+            )
+        overdue = [
+            ("deadline", "<", fields.Datetime.now()),
+            ("state", "in", OPEN_STATES),
+        ]
+        if (operator == "=") == value:
+            return overdue
+        return ["!", "&", *overdue]
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        by_company = defaultdict(list)
+        for vals in vals_list:
+            if vals.get("name", self.env._("New")) == self.env._("New"):
+                company = self.env["res.company"].browse(
+                    vals.get("company_id") or self.env.company.id
+                )
+                by_company[company].append(vals)
+        sequences = self.env["ir.sequence"].sudo()
+        for company, company_vals in by_company.items():
+            company._grid_create_interaction_sequences()
+            for vals in company_vals:
+                vals["name"] = sequences.with_company(company).next_by_code(
+                    SEQUENCE_CODE, sequence_date=fields.Date.context_today(self)
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "deadline" in vals and not vals.get("deadline_change_reason"):
+            manual = self._filter_manual_deadline_change(vals)
+            if manual:
+                raise UserError(
+                    self.env._(
+                        "Give the reason for changing the deadline of %(numbers)s.",
+                        numbers=", ".join(manual.mapped("name")),
+                    )
+                )
+        if vals.get("state") == "answered":
+            vals.setdefault("answered_at", fields.Datetime.now())
+        if vals.get("state") == "closed":
+            vals.setdefault("closed_at", fields.Datetime.now())
+        return super().write(vals)
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def action_start(self):
+        self.filtered(lambda interaction: interaction.state == "new").write(
+            {"state": "in_progress"}
+        )
+
+    def action_forward(self):
+        for interaction in self:
+            if interaction.topic_id.routing in (False, "none"):
+                raise UserError(
+                    self.env._(
+                        "Topic %(topic)s is handled by the contact center itself; "
+                        "choose a topic for dispatch or inspection to forward "
+                        "%(number)s.",
+                        topic=interaction.topic_id.display_name or self.env._("(none)"),
+                        number=interaction.name,
+                    )
+                )
+        self.write({"state": "forwarded"})
+
+    def action_answer(self):
+        missing = self.filtered(lambda interaction: not interaction.answer)
+        if missing:
+            raise UserError(
+                self.env._(
+                    "Write the answer given to the consumer before marking "
+                    "%(numbers)s as answered.",
+                    numbers=", ".join(missing.mapped("name")),
+                )
+            )
+        self.write({"state": "answered"})
+
+    def action_close(self):
+        to_answer = self.filtered(lambda interaction: interaction.state in OPEN_STATES)
+        if to_answer:
+            to_answer.action_answer()
+        self.write({"state": "closed"})
+
+    def action_cancel(self):
+        self.write({"state": "cancelled"})
+
+    def action_reopen(self):
+        self.write({"state": "in_progress", "answered_at": False, "closed_at": False})
+
+    # ------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------
+
+    @api.model
+    def _topic_deadline(self, topic, received_at, company):
+        """Return the deadline that a topic's answer term gives, or False."""
+        if not topic or not received_at:
+            return False
+        amount, unit = topic._deadline_rule(company)
+        if not amount:
+            return received_at
+        return company._grid_deadline(received_at, amount, unit)
+
+    def _filter_manual_deadline_change(self, vals):
+        """Return the interactions whose deadline ``vals`` changes by hand.
+
+        A form sends the recomputed deadline along with a new topic or
+        reception time; such a value equals the topic's deadline for the new
+        values and needs no reason.
+        """
+        new_deadline = fields.Datetime.to_datetime(vals["deadline"])
+        manual = self.browse()
+        for interaction in self:
+            if not interaction.deadline or interaction.deadline == new_deadline:
+                continue
+            topic = (
+                self.env["grid.topic"].browse(vals["topic_id"])
+                if "topic_id" in vals
+                else interaction.topic_id
+            )
+            received_at = (
+                fields.Datetime.to_datetime(vals["received_at"])
+                if "received_at" in vals
+                else interaction.received_at
+            )
+            company = (
+                self.env["res.company"].browse(vals["company_id"])
+                if "company_id" in vals
+                else interaction.company_id
+            )
+            if self._topic_deadline(topic, received_at, company) != new_deadline:
+                manual |= interaction
+        return manual

@@ -26,6 +26,9 @@
         "views/res_config_settings_views.xml",
         "views/grid_contact_center_menus.xml",
     ],
+    "demo": [
+        "demo/grid_consumer_demo.xml",
+    ],
     "post_init_hook": "post_init_hook",
     "application": True,
 }

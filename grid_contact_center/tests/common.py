@@ -29,25 +29,25 @@ class GridContactCenterCase(TransactionCase):
             cls.env, "cc_inspector", groups=groups % "inspector"
         )
         cls.settlement = cls.env["grid.settlement"].create(
-            {"name": "Калининград", "district": "Центральный район"}
+            {"name": "Светлогорск", "district": "Светлогорский городской округ"}
         )
         cls.consumer = cls.env["res.partner"].create(
             {
                 "name": "Иванова Мария Петровна",
                 "consumer_category": "household",
                 "account_number": "390012345",
-                "phone": "8 (4012) 12-34-56",
-                "mobile": "+7 916 123-45-67",
+                "phone": "8 (4012) 65-43-21",
+                "mobile": "+7 999 765-43-21",
             }
         )
         cls.service_point = cls.env["grid.service.point"].create(
             {
-                "name": "SP-0001",
+                "name": "SP-TEST-0001",
                 "partner_id": cls.consumer.id,
                 "settlement_id": cls.settlement.id,
-                "street": "ул. Ленина",
-                "house": "5",
-                "apartment": "14",
+                "street": "ул. Янтарная",
+                "house": "8",
+                "apartment": "3",
             }
         )
         cls.topic_complaint = cls.env.ref("grid_contact_center.topic_9")

@@ -199,10 +199,12 @@ class GridInteraction(models.Model):
             )
         )
         candidates = self.filtered(
-            lambda interaction: interaction.partner_id
-            and interaction.satisfaction_survey_id
-            and interaction.satisfaction_channel != "call"
-            and interaction.id not in already
+            lambda interaction: (
+                interaction.partner_id
+                and interaction.satisfaction_survey_id
+                and interaction.satisfaction_channel != "call"
+                and interaction.id not in already
+            )
         )
         vals_list = []
         for company in candidates.company_id:

@@ -280,7 +280,9 @@ class GridSurveyCampaign(models.Model):
         """Open a new draft campaign whose filter selects ``partners``."""
         campaign = self.create(
             {
-                "name": self.env._("Survey of %(count)s selected contacts", count=len(partners)),
+                "name": self.env._(
+                    "Survey of %(count)s selected contacts", count=len(partners)
+                ),
                 "survey_id": self.env.ref(
                     "grid_contact_center_survey.survey_annual"
                 ).id,
@@ -435,7 +437,10 @@ class GridSurveyCampaign(models.Model):
         for campaign in running.filtered(lambda c: not c.recipients_listed):
             campaign._list_recipients()
         Recipient = self.env["grid.survey.campaign.recipient"]
-        waiting_domain = [("state", "=", "pending"), ("campaign_id.state", "=", "running")]
+        waiting_domain = [
+            ("state", "=", "pending"),
+            ("campaign_id.state", "=", "running"),
+        ]
         waiting = Recipient.search(waiting_domain, limit=batch_size, order="id")
         waiting._invite()
         sent, unsent = self.env["survey.user_input"]._grid_send_queued(batch_size)

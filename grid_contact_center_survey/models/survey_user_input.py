@@ -201,8 +201,7 @@ class SurveyUserInput(models.Model):
         if answer.deadline and answer.deadline < fields.Datetime.now():
             raise UserError(
                 self.env._(
-                    "The invitation of %(consumer)s to survey %(survey)s has "
-                    "expired.",
+                    "The invitation of %(consumer)s to survey %(survey)s has expired.",
                     consumer=answer.partner_id.display_name,
                     survey=answer.survey_id.title,
                 )
@@ -266,7 +265,9 @@ class SurveyUserInput(models.Model):
             }
         )
         to_send = answers - withdrawn
-        to_send.filtered(lambda answer: answer.grid_channel == "email")._grid_send_email()
+        to_send.filtered(
+            lambda answer: answer.grid_channel == "email"
+        )._grid_send_email()
         to_send.filtered(lambda answer: answer.grid_channel == "sms")._grid_send_sms()
         return len(answers), self.sudo().search_count(domain)
 

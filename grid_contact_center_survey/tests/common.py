@@ -18,9 +18,7 @@ class GridSurveyCase(GridContactCenterCase):
                 "tz": "Europe/Moscow",
             }
         )
-        cls.satisfaction = cls.env.ref(
-            "grid_contact_center_survey.survey_satisfaction"
-        )
+        cls.satisfaction = cls.env.ref("grid_contact_center_survey.survey_satisfaction")
         cls.annual = cls.env.ref("grid_contact_center_survey.survey_annual")
         cls.rating_question = cls.env.ref(
             "grid_contact_center_survey.survey_satisfaction_q_rating"
@@ -40,9 +38,7 @@ class GridSurveyCase(GridContactCenterCase):
             **values,
         }
         return (
-            self.env["grid.interaction"]
-            .with_user(user or self.operator)
-            .create(values)
+            self.env["grid.interaction"].with_user(user or self.operator).create(values)
         )
 
     def _invitations(self, partner=None):

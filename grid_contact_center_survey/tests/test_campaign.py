@@ -29,7 +29,11 @@ class TestSurveyCampaign(GridSurveyCase):
             }
         )
         cls.without_email = Partner.create(
-            {"name": "Без почты", "consumer_category": "household", "notify_email": True}
+            {
+                "name": "Без почты",
+                "consumer_category": "household",
+                "notify_email": True,
+            }
         )
         cls.targets = cls.reachable | cls.without_consent | cls.without_email
 
@@ -182,7 +186,11 @@ class TestSurveyCampaign(GridSurveyCase):
         answer = recipient.sudo().user_input_ids
         self.assertIn(answer.access_token, action["url"])
         self.assertEqual(answer.grid_entered_by_id, self.operator)
-        self.assertFalse(self.env["mail.mail"].search([("recipient_ids", "in", self.reachable[:2].ids)]))
+        self.assertFalse(
+            self.env["mail.mail"].search(
+                [("recipient_ids", "in", self.reachable[:2].ids)]
+            )
+        )
 
     @users("cc_operator")
     def test_operator_cannot_create_campaign(self):
@@ -213,3 +221,16 @@ class TestSurveyCampaign(GridSurveyCase):
         campaign = self.env["grid.survey.campaign"].browse(action["res_id"])
         self.assertEqual(campaign.matching_count, 2)
         self.assertEqual(campaign.state, "draft")
+
+    def test_campaign_from_domain_in_context(self):
+        domain = [("id", "in", self.reachable[:3].ids)]
+        form = Form(
+            self.env["grid.survey.campaign"]
+            .with_user(self.supervisor)
+            .with_context(default_preset="custom", default_partner_domain=repr(domain))
+        )
+        form.name = "Отключение 12 мая"
+        form.survey_id = self.satisfaction
+        campaign = form.save()
+        self.assertEqual(campaign.partner_domain, repr(domain))
+        self.assertEqual(campaign.matching_count, 3)

@@ -63,9 +63,7 @@ class TestPublicLink(GridSurveyCase, HttpCase):
         self.assertIn("Survey Access Error", response.text)
 
     def test_expired_link_shows_expired_page(self):
-        self.answer.deadline = fields.Datetime.subtract(
-            fields.Datetime.now(), days=1
-        )
+        self.answer.deadline = fields.Datetime.subtract(fields.Datetime.now(), days=1)
         response = self.url_open(f"/survey/i/{self.answer.access_token}")
         self.assertIn("survey expired", response.text)
         self.assertNotIn("How satisfied are you", response.text)

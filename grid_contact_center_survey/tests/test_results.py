@@ -35,13 +35,20 @@ class TestSurveyResults(GridSurveyCase):
             answer._mark_done()
         # An answer in progress stays out of the results.
         unfinished = cls.env["grid.interaction"].create(
-            {"partner_id": cls.consumer.id, "topic_id": cls.topic_info.id, "answer": "-"}
+            {
+                "partner_id": cls.consumer.id,
+                "topic_id": cls.topic_info.id,
+                "answer": "-",
+            }
         )
         unfinished.action_close()
 
     def _results(self, groupby):
         Answer = self.env["survey.user_input"]
-        domain = [*literal_eval(self.action.domain), ("partner_id", "=", self.consumer.id)]
+        domain = [
+            *literal_eval(self.action.domain),
+            ("partner_id", "=", self.consumer.id),
+        ]
         return {
             group: (count, score)
             for group, count, score in Answer._read_group(
@@ -69,7 +76,10 @@ class TestSurveyResults(GridSurveyCase):
     @users("cc_supervisor")
     def test_share_of_satisfied(self):
         Answer = self.env["survey.user_input"]
-        domain = [*literal_eval(self.action.domain), ("partner_id", "=", self.consumer.id)]
+        domain = [
+            *literal_eval(self.action.domain),
+            ("partner_id", "=", self.consumer.id),
+        ]
         [(satisfied,)] = Answer._read_group(domain, [], ["grid_satisfied:avg"])
         self.assertAlmostEqual(satisfied, 100 / 3)
 
@@ -84,7 +94,10 @@ class TestSurveyResults(GridSurveyCase):
     @users("cc_operator")
     def test_operator_sees_score_on_interaction(self):
         interaction = self.env["grid.interaction"].search(
-            [("partner_id", "=", self.consumer.id), ("topic_id", "=", self.topic_info.id)],
+            [
+                ("partner_id", "=", self.consumer.id),
+                ("topic_id", "=", self.topic_info.id),
+            ],
             order="id",
             limit=1,
         )

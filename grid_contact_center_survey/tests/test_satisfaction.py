@@ -111,7 +111,9 @@ class TestSatisfactionSurvey(GridSurveyCase):
     def test_topic_without_survey_sends_nothing(self):
         self._interaction(topic=self.env.ref("grid_contact_center.topic_6"))
         self.assertFalse(self._invitations())
-        interaction = self._interaction(topic=self.env.ref("grid_contact_center.topic_6"))
+        interaction = self._interaction(
+            topic=self.env.ref("grid_contact_center.topic_6")
+        )
         interaction.action_close()
         self.assertFalse(self._invitations())
 
@@ -141,7 +143,9 @@ class TestSatisfactionSurvey(GridSurveyCase):
     def test_operator_asks_survey_during_call(self):
         self.topic_info.parent_id.satisfaction_channel = "call"
         interaction = self._interaction()
-        action = interaction.with_user(self.operator).action_grid_ask_satisfaction_survey()
+        action = interaction.with_user(
+            self.operator
+        ).action_grid_ask_satisfaction_survey()
         answer = self._invitations()
         self.assertEqual(answer.grid_channel, "call")
         self.assertEqual(answer.grid_entered_by_id, self.operator)
@@ -150,7 +154,9 @@ class TestSatisfactionSurvey(GridSurveyCase):
         self.assertEqual(action["type"], "ir.actions.act_url")
         self.assertIn(answer.access_token, action["url"])
         self.assertEqual(interaction.satisfaction_state, "invited")
-        again = interaction.with_user(self.operator).action_grid_ask_satisfaction_survey()
+        again = interaction.with_user(
+            self.operator
+        ).action_grid_ask_satisfaction_survey()
         self.assertEqual(again["url"], action["url"], "the open answer is reused")
         self.assertEqual(len(self._invitations()), 1)
 
@@ -184,7 +190,9 @@ class TestSatisfactionSurvey(GridSurveyCase):
 
     def test_quality_score_from_rating(self):
         answer = self.Answer.create(
-            self.satisfaction._grid_invitation_values(self.consumer, "call", self.company)
+            self.satisfaction._grid_invitation_values(
+                self.consumer, "call", self.company
+            )
         )
         answer._save_lines(self.rating_question, "4")
         answer._save_lines(self.comment_question, "Всё хорошо")

@@ -122,6 +122,7 @@ class GridInteraction(models.Model):
                 )
             )
         survey.sudo()._grid_check_sendable()
+
         answers = self.env["survey.user_input"].sudo()
         previous = answers.search(
             [("grid_interaction_id", "=", self.id), ("survey_id", "=", survey.id)],
@@ -132,6 +133,7 @@ class GridInteraction(models.Model):
             deadline = previous.deadline
             if not deadline or deadline >= fields.Datetime.now():
                 return previous.action_grid_fill_in()
+
         if previous.state == "done":
             raise UserError(
                 self.env._(
@@ -141,6 +143,7 @@ class GridInteraction(models.Model):
                     number=self.name,
                 )
             )
+
         self._grid_check_not_recently_surveyed()
         answer = answers.create(
             survey.sudo()._grid_invitation_values(

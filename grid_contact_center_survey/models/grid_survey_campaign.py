@@ -342,7 +342,7 @@ class GridSurveyCampaign(models.Model):
 
     def _parse_partner_domain(self):
         """Return the filter as a domain, or raise a ValidationError that
-        says why it is not one."""
+        explains why it is not one."""
         self.ensure_one()
         try:
             domain = ast.literal_eval(self.partner_domain or "[]")

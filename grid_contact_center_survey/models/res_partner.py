@@ -4,7 +4,7 @@ from odoo import models
 
 from odoo.addons.grid_contact_center.tools.phone import normalize_phone
 
-# Why a consumer got no invitation to a survey.
+# Reasons for which a consumer got no invitation to a survey.
 SKIP_REASONS = [
     ("no_consent", "No Consent to the Channel"),
     ("no_contact", "No Contact Details for the Channel"),

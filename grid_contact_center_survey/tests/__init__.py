@@ -1,0 +1,6 @@
+from . import test_quiet_hours
+from . import test_satisfaction
+from . import test_campaign
+from . import test_public_link
+from . import test_results
+from . import test_translation

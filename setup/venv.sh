@@ -44,7 +44,7 @@ ensure_venv() {
     ensure_system_packages $SYSTEM_PACKAGES_BUILD
     local stamp_file="$VENV/.grid-contact-center-stamp" stamp
     stamp=$(cat "$ODOO_SRC/requirements.txt" "$ROOT/setup/requirements.txt" \
-        "$ROOT/setup/build-constraints.txt" |
+        "$ROOT/setup/build-constraints.txt" "$ROOT/pyproject.toml" |
         sha256sum | cut -c1-16)-$ODOO_SRC
     if [ -x "$PYTHON" ] && [ "$(cat "$stamp_file" 2>/dev/null)" = "$stamp" ]; then
         return
@@ -62,5 +62,7 @@ ensure_venv() {
     "$PYTHON" -m pip install --quiet --no-deps -e "$ODOO_SRC" \
         --config-settings editable_mode=compat
     "$PYTHON" -m pip install --quiet -r "$ROOT/setup/requirements.txt"
+    # The AMI bridge (grid_ami_bridge/, command grid-ami-bridge) from pyproject.toml.
+    "$PYTHON" -m pip install --quiet --no-deps -e "$ROOT"
     echo "$stamp" >"$stamp_file"
 }

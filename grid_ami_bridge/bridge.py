@@ -249,7 +249,9 @@ class Bridge:
                 [("Action", "Challenge"), ("AuthType", "MD5")], timeout
             )
             if challenge.get("Response", "").lower() != "success":
-                raise AuthenticationError(challenge.get("Message", "challenge rejected"))
+                raise AuthenticationError(
+                    challenge.get("Message", "challenge rejected")
+                )
             fields = [
                 ("Action", "Login"),
                 ("AuthType", "MD5"),

@@ -29,7 +29,7 @@ DEFAULT_INBOUND_CONTEXTS = (
     "inbound",
 )
 DEFAULT_OUTBOUND_CONTEXTS = ("from-internal",)
-DEFAULT_EXTENSION_PATTERN = r"\d{2,6}"
+DEFAULT_EXTENSION_PATTERN = r"\d{2,4}"
 # Dial statuses that say why a destination did not answer.
 FAILED_DIAL_STATUSES = {
     "CHANUNAVAIL",

@@ -1,0 +1,2 @@
+from . import test_cdr_parser
+from . import test_signatures

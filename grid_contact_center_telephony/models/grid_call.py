@@ -1,0 +1,638 @@
+import json
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import SQL
+
+from odoo.addons.grid_contact_center.tools.phone import normalize_phone
+
+from ..tools.events import EventError, validate_event
+
+_logger = logging.getLogger(__name__)
+
+DIRECTIONS = [
+    ("inbound", "Inbound"),
+    ("outbound", "Outbound"),
+    ("internal", "Internal"),
+]
+STATES = [
+    ("started", "Started"),
+    ("queued", "Queued"),
+    ("ringing", "Ringing"),
+    ("answered", "Talking"),
+    ("ended", "Ended"),
+]
+STATE_RANK = {state: rank for rank, (state, _label) in enumerate(STATES)}
+OUTCOMES = [
+    ("answered", "Answered"),
+    ("abandoned", "Abandoned"),
+    ("busy", "Busy"),
+    ("no_answer", "No Answer"),
+    ("failed", "Failed"),
+]
+SOURCES = [
+    ("webhook", "Call Events"),
+    ("cdr", "CDR Import"),
+    ("click_to_dial", "Click to Dial"),
+]
+# What an operator may change on a call: the links to the consumer and to the
+# interaction. Everything else comes from the PBX.
+OPERATOR_WRITABLE = frozenset({"partner_id", "service_point_id", "interaction_id"})
+BUS_RINGING = "grid_telephony/ringing"
+BUS_UPDATE = "grid_telephony/call_update"
+
+
+class GridCall(models.Model):
+    """One telephone call as the PBX reported it: the call log."""
+
+    _name = "grid.call"
+    _description = "Call"
+    _order = "arrived_at desc, id desc"
+    _rec_name = "external_call_id"
+    _check_company_auto = True
+
+    # ------------------------------------------------------------
+    # Fields
+    # ------------------------------------------------------------
+
+    provider_id = fields.Many2one(
+        "grid.telephony.provider", required=True, index=True, ondelete="restrict"
+    )
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    external_call_id = fields.Char(
+        string="Call ID",
+        required=True,
+        help="The PBX's identifier of the call (Asterisk's Linkedid).",
+    )
+    source = fields.Selection(SOURCES, required=True, default="webhook")
+    direction = fields.Selection(DIRECTIONS, index=True)
+    state = fields.Selection(STATES, required=True, default="started", index=True)
+    outcome = fields.Selection(OUTCOMES, index=True)
+    caller_number = fields.Char(help="The calling number as the PBX sent it.")
+    caller_name = fields.Char()
+    caller_e164 = fields.Char(string="Caller (E.164)")
+    called_number = fields.Char(help="The dialled number as the PBX sent it.")
+    called_name = fields.Char()
+    called_e164 = fields.Char(string="Called (E.164)")
+    contact_number_key = fields.Char(
+        index="btree_not_null",
+        help="The consumer's side of the call (the caller of an inbound call, "
+        "the called number of an outbound one) as the phone index's key.",
+    )
+    queue = fields.Char(index="btree_not_null")
+    agent_extension = fields.Char()
+    agent_id = fields.Many2one("res.users", string="Agent", index="btree_not_null")
+    rang_user_ids = fields.Many2many(
+        "res.users",
+        "grid_call_rang_user_rel",
+        "call_id",
+        "user_id",
+        string="Rang For",
+        help="Agents whose phones rang and whose screens showed the caller.",
+    )
+    arrived_at = fields.Datetime(required=True, index=True)
+    queued_at = fields.Datetime()
+    answered_at = fields.Datetime()
+    ended_at = fields.Datetime()
+    wait_seconds = fields.Integer(aggregator="avg")
+    talk_seconds = fields.Integer(aggregator="avg")
+    hangup_cause = fields.Integer(help="Q.850 cause code of the caller's hang-up.")
+    hangup_cause_text = fields.Char()
+    recording_url = fields.Char()
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Consumer",
+        index="btree_not_null",
+        help="Set when exactly one consumer has the number, or chosen by the "
+        "operator among the matches.",
+    )
+    service_point_id = fields.Many2one("grid.service.point", index="btree_not_null")
+    matched_partner_ids = fields.Many2many(
+        "res.partner",
+        "grid_call_matched_partner_rel",
+        "call_id",
+        "partner_id",
+        string="Consumers with This Number",
+    )
+    matched_service_point_ids = fields.Many2many(
+        "grid.service.point",
+        "grid_call_matched_service_point_rel",
+        "call_id",
+        "service_point_id",
+        string="Service Points with This Number",
+    )
+    match_count = fields.Integer(compute="_compute_match_count")
+    interaction_id = fields.Many2one(
+        "grid.interaction", index="btree_not_null", ondelete="set null"
+    )
+    event_ids = fields.One2many("grid.call.event", "call_id", string="Events")
+
+    _sql_constraints = [
+        (
+            "call_unique",
+            "unique (provider_id, external_call_id)",
+            "This provider already has a call with this id.",
+        ),
+    ]
+
+    # ------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------
+
+    @api.depends("caller_number", "caller_name", "called_number", "direction")
+    def _compute_display_name(self):
+        for call in self:
+            if call.direction == "outbound":
+                number = call.called_number or call.called_name
+            else:
+                number = call.caller_name or call.caller_number
+            call.display_name = number or call.external_call_id
+
+    @api.depends("matched_partner_ids", "matched_service_point_ids")
+    def _compute_match_count(self):
+        for call in self:
+            call.match_count = len(
+                call.matched_partner_ids | call.matched_service_point_ids.partner_id
+            )
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    def write(self, vals):
+        if not self.env.su and not self.env.user.has_group(
+            "grid_contact_center.group_supervisor"
+        ):
+            forbidden = set(vals) - OPERATOR_WRITABLE
+            if forbidden:
+                raise AccessError(
+                    self.env._(
+                        "Operators can only link calls to consumers and "
+                        "interactions; %(fields)s come from the PBX.",
+                        fields=", ".join(sorted(forbidden)),
+                    )
+                )
+        return super().write(vals)
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def action_new_interaction(self):
+        """Open a new interaction prefilled from the call; saving it links it
+        to the call."""
+        self.ensure_one()
+        self.check_access("read")
+        partner = self.partner_id
+        if self.env.context.get("grid_partner_id"):
+            partner = self.env["res.partner"].browse(
+                self.env.context["grid_partner_id"]
+            )
+        point = self.service_point_id
+        if self.env.context.get("grid_service_point_id"):
+            point = self.env["grid.service.point"].browse(
+                self.env.context["grid_service_point_id"]
+            )
+            partner = partner or point.partner_id
+        inbound = self.direction != "outbound"
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "grid.interaction",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": {
+                "default_channel": "phone_in" if inbound else "phone_out",
+                "default_received_at": fields.Datetime.to_string(self.arrived_at),
+                "default_partner_id": partner.id,
+                "default_service_point_id": point.id,
+                "default_caller_phone": self.caller_number
+                if inbound
+                else self.called_number,
+                "default_caller_name": self.caller_name if inbound else False,
+                "grid_call_id": self.id,
+            },
+        }
+
+    def action_open_interaction(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "grid.interaction",
+            "res_id": self.interaction_id.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    # ------------------------------------------------------------
+    # Screen pop
+    # ------------------------------------------------------------
+
+    def get_screen_pop(self):
+        """Return the caller's card for the browser: the call, the consumers
+        and service points with its number, their open interactions and the
+        active outages at those service points. Reads as the current user,
+        so the card shows only what the agent may see."""
+        self.ensure_one()
+        self.check_access("read")
+        partners = self.matched_partner_ids | self.matched_service_point_ids.partner_id
+        partners = partners.filtered(lambda p: p.has_access("read"))
+        points = self.matched_service_point_ids | partners.service_point_ids
+        points = points.filtered(lambda p: p.has_access("read"))
+        interactions = self.env["grid.interaction"].search(
+            [
+                ("partner_id", "in", partners.ids),
+                ("state", "in", ("new", "in_progress", "forwarded")),
+            ],
+            limit=20,
+        )
+        outages = self._grid_active_outages(points)
+        return {
+            "call": {
+                "id": self.id,
+                "direction": self.direction,
+                "state": self.state,
+                "caller_number": self.caller_number or "",
+                "caller_name": self.caller_name or "",
+                "called_number": self.called_number or "",
+                "queue": self.queue or "",
+                "has_caller_id": bool(self.caller_e164),
+                "interaction_id": self.interaction_id.id,
+            },
+            "consumers": [
+                {
+                    "id": partner.id,
+                    "name": partner.display_name,
+                    "account_number": partner.account_number or "",
+                    "category": dict(
+                        partner._fields["consumer_category"]._description_selection(
+                            self.env
+                        )
+                    ).get(partner.consumer_category, ""),
+                }
+                for partner in partners
+            ],
+            "service_points": [
+                {
+                    "id": point.id,
+                    "name": point.name,
+                    "address": point.full_address or "",
+                    "partner_id": point.partner_id.id,
+                }
+                for point in points
+            ],
+            "interactions": [
+                {
+                    "id": interaction.id,
+                    "name": interaction.name,
+                    "topic": interaction.topic_id.display_name or "",
+                    "state": interaction.state,
+                    "partner_id": interaction.partner_id.id,
+                }
+                for interaction in interactions
+            ],
+            "outages": outages,
+        }
+
+    def _grid_active_outages(self, points):
+        """Outages at the service points, when an outage model is installed.
+
+        The outage register is a separate model, `grid.outage`; this reads it
+        only if the registry has it, through its link to service points and
+        its notion of being active (an `is_active` field, else a `state`).
+        """
+        if "grid.outage" not in self.env or not points:
+            return []
+        outage_model = self.env["grid.outage"]
+        links = [
+            name
+            for name, field in outage_model._fields.items()
+            if field.type in ("many2one", "many2many")
+            and field.comodel_name == "grid.service.point"
+        ]
+        if not links or not outage_model.has_access("read"):
+            return []
+        domain = ["|"] * (len(links) - 1) + [(name, "in", points.ids) for name in links]
+        if "is_active" in outage_model._fields:
+            domain = [*domain, ("is_active", "=", True)]
+        elif "state" in outage_model._fields:
+            domain = [
+                *domain,
+                (
+                    "state",
+                    "not in",
+                    ("draft", "resolved", "closed", "cancelled", "done"),
+                ),
+            ]
+        outages = outage_model.search(domain, limit=10)
+        return [{"id": outage.id, "name": outage.display_name} for outage in outages]
+
+    def _grid_notify(self, users, notification, payload):
+        for user in users:
+            user._bus_send(notification, payload)
+
+    # ------------------------------------------------------------
+    # Call events
+    # ------------------------------------------------------------
+
+    @api.model
+    def _grid_process_events(self, provider, raw_events):
+        """Apply a batch of webhook events for a provider, each on its own.
+
+        Returns one result per event: accepted, duplicate, or rejected with
+        the error. Runs as superuser: the caller authenticated the request.
+        """
+        results = []
+        for raw in raw_events:
+            event_id = raw.get("event_id") if isinstance(raw, dict) else None
+            try:
+                event = validate_event(raw)
+            except EventError as error:
+                _logger.warning(
+                    "Provider %s: call event %r rejected: %s",
+                    provider.code,
+                    event_id,
+                    error,
+                )
+                results.append(
+                    {
+                        "event_id": str(event_id or ""),
+                        "status": "rejected",
+                        "error": str(error),
+                    }
+                )
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    status = self._grid_apply_event(provider, event, raw)
+            except Exception as error:
+                # A fault of ours must not hold back the other events: this
+                # one is reported, and the sender keeps it.
+                _logger.exception(
+                    "Provider %s: call event %s could not be applied",
+                    provider.code,
+                    event["event_id"],
+                )
+                results.append(
+                    {
+                        "event_id": event["event_id"],
+                        "status": "rejected",
+                        "error": f"internal error: {type(error).__name__}",
+                    }
+                )
+                continue
+            results.append({"event_id": event["event_id"], "status": status})
+        return results
+
+    @api.model
+    def _grid_apply_event(self, provider, event, raw):
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO grid_call_event (provider_id, company_id, event_id,
+                    event_type, occurred_at, received_at, payload,
+                    create_uid, create_date, write_uid, write_date)
+                VALUES (%s, %s, %s, %s, %s, now() at time zone 'UTC', %s,
+                        %s, now() at time zone 'UTC', %s, now() at time zone 'UTC')
+                ON CONFLICT (provider_id, event_id) DO NOTHING
+                RETURNING id
+                """,
+                provider.id,
+                provider.company_id.id,
+                event["event_id"],
+                event["type"],
+                event["occurred_at"],
+                json.dumps(raw, ensure_ascii=False, default=str),
+                self.env.uid,
+                self.env.uid,
+            )
+        )
+        row = cr.fetchone()
+        if row is None:
+            return "duplicate"
+        call, created = self._grid_lock_call(provider, event)
+        call._grid_apply(event, created)
+        cr.execute(
+            "UPDATE grid_call_event SET call_id = %s WHERE id = %s", (call.id, row[0])
+        )
+        return "accepted"
+
+    @api.model
+    def _grid_lock_call(self, provider, event):
+        """Return the provider's call with the event's call id, created if
+        needed, with its row locked until the transaction ends; and whether
+        it was created. Concurrent events of one call wait for each other."""
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO grid_call (provider_id, company_id, external_call_id,
+                    source, state, arrived_at, direction,
+                    create_uid, create_date, write_uid, write_date)
+                VALUES (%s, %s, %s, 'webhook', 'started', %s, %s,
+                        %s, now() at time zone 'UTC', %s, now() at time zone 'UTC')
+                ON CONFLICT (provider_id, external_call_id) DO NOTHING
+                RETURNING id
+                """,
+                provider.id,
+                provider.company_id.id,
+                event["call_id"],
+                event["occurred_at"],
+                event["direction"] or None,
+                self.env.uid,
+                self.env.uid,
+            )
+        )
+        row = cr.fetchone()
+        if row:
+            return self.browse(row[0]), True
+        cr.execute(
+            SQL(
+                """
+                SELECT id FROM grid_call
+                 WHERE provider_id = %s AND external_call_id = %s
+                 FOR NO KEY UPDATE
+                """,
+                provider.id,
+                event["call_id"],
+            )
+        )
+        call = self.browse(cr.fetchone()[0])
+        # The row may have changed since this transaction first read it.
+        call.invalidate_recordset()
+        return call, False
+
+    def _grid_apply(self, event, created):
+        """Merge one validated event into the call. Fields that the event
+        leaves empty keep their value; times already set are kept, except
+        the end; the state only moves forward."""
+        self.ensure_one()
+        kind = event["type"]
+        when = event["occurred_at"]
+        vals = {}
+        for name in ("direction", "caller_name", "called_name", "queue"):
+            if event[name] and (created or not self[name]):
+                vals[name] = event[name]
+        for name in ("caller_number", "called_number"):
+            if event[name] and not self[name]:
+                vals[name] = event[name]
+        if event["recording_url"]:
+            vals["recording_url"] = event["recording_url"]
+        if kind == "started" and when < self.arrived_at:
+            vals["arrived_at"] = when
+        if kind == "queued" and not self.queued_at:
+            vals["queued_at"] = when
+        agent = self.browse()
+        if event["agent_extension"]:
+            agent = self._grid_agent(event["agent_extension"])
+        if kind == "answered":
+            if not self.answered_at:
+                vals["answered_at"] = when
+            if event["agent_extension"]:
+                vals["agent_extension"] = event["agent_extension"]
+                vals["agent_id"] = agent.id
+        if kind == "ended":
+            vals.update(self._grid_end_values(event, agent))
+        if kind in STATE_RANK and STATE_RANK[kind] > STATE_RANK[self.state]:
+            vals["state"] = kind
+        if kind == "ringing" and agent and agent not in self.rang_user_ids:
+            vals["rang_user_ids"] = [fields.Command.link(agent.id)]
+        if "caller_number" in vals or "called_number" in vals or "direction" in vals:
+            vals.update(
+                self._grid_identification_values({**self._cache_values(), **vals})
+            )
+        if vals:
+            self.write(vals)
+        if kind == "ringing" and agent and self.direction != "outbound":
+            self._grid_notify(agent, BUS_RINGING, self._grid_bus_payload())
+        elif kind in ("answered", "ended") and self.rang_user_ids:
+            self._grid_notify(self.rang_user_ids, BUS_UPDATE, self._grid_bus_payload())
+
+    def _cache_values(self):
+        return {
+            "direction": self.direction,
+            "caller_number": self.caller_number,
+            "called_number": self.called_number,
+        }
+
+    def _grid_end_values(self, event, agent):
+        vals = {
+            "ended_at": event["occurred_at"],
+            "outcome": event["outcome"],
+            "hangup_cause": event["hangup_cause"] or 0,
+            "hangup_cause_text": event["hangup_cause_text"] or False,
+        }
+        if event["agent_extension"] and not self.agent_extension:
+            vals["agent_extension"] = event["agent_extension"]
+            vals["agent_id"] = agent.id
+        start = self.queued_at or self.arrived_at
+        answered = self.answered_at
+        if event["outcome"] == "answered" and not answered:
+            answered = event["occurred_at"]
+            vals["answered_at"] = answered
+        if event["wait_seconds"] is not None:
+            vals["wait_seconds"] = event["wait_seconds"]
+        else:
+            until = answered or event["occurred_at"]
+            vals["wait_seconds"] = max(0, int((until - start).total_seconds()))
+        if event["talk_seconds"] is not None:
+            vals["talk_seconds"] = event["talk_seconds"]
+        elif answered and event["outcome"] == "answered":
+            vals["talk_seconds"] = max(
+                0, int((event["occurred_at"] - answered).total_seconds())
+            )
+        return vals
+
+    def _grid_bus_payload(self):
+        return {
+            "call_id": self.id,
+            "state": self.state,
+            "direction": self.direction,
+            "caller_number": self.caller_number or "",
+            "caller_name": self.caller_name or "",
+            "agent_id": self.agent_id.id,
+        }
+
+    @api.model
+    def _grid_agent(self, extension):
+        """The user behind an extension in the provider's company."""
+        company = self.env.company
+        return (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("grid_phone_extension", "=", extension),
+                    ("company_ids", "in", company.ids),
+                ],
+                limit=1,
+            )
+        )
+
+    # ------------------------------------------------------------
+    # Caller identification
+    # ------------------------------------------------------------
+
+    def _grid_identification_values(self, values):
+        """Normalise both numbers and look the consumer's side up in the
+        phone index. One consumer becomes the call's consumer; several are
+        all offered as matches and none is picked."""
+        self.ensure_one()
+        area = self.provider_id._area_code()
+        caller = normalize_phone(values.get("caller_number"), area)
+        called = normalize_phone(values.get("called_number"), area)
+        consumer_side = called if values.get("direction") == "outbound" else caller
+        result = {
+            "caller_e164": caller.e164 if caller else False,
+            "called_e164": called.e164 if called else False,
+            "contact_number_key": consumer_side.key if consumer_side else False,
+        }
+        result.update(self._grid_match_values(result["contact_number_key"]))
+        return result
+
+    def _grid_match_values(self, key):
+        rows = self.env["grid.contact.number"].sudo().browse()
+        if key:
+            rows = rows.search(
+                [
+                    ("number_key", "=", key),
+                    ("company_id", "in", [False, self.company_id.id]),
+                ]
+            )
+        return self._grid_values_for_matches(rows)
+
+    def _grid_values_for_matches(self, rows):
+        partners = rows.partner_id
+        points = rows.service_point_id
+        values = {
+            "matched_partner_ids": [fields.Command.set(partners.ids)],
+            "matched_service_point_ids": [fields.Command.set(points.ids)],
+        }
+        if not self.partner_id and len(partners) == 1:
+            values["partner_id"] = partners.id
+        if not self.service_point_id and len(points) == 1:
+            values["service_point_id"] = points.id
+        return values
+
+    @api.model
+    def _grid_match_keys(self, keys, company):
+        """Look many keys up in one query: {key: index rows}."""
+        found = {}
+        if not keys:
+            return found
+        rows = (
+            self.env["grid.contact.number"]
+            .sudo()
+            .search(
+                [
+                    ("number_key", "in", list(keys)),
+                    ("company_id", "in", [False, company.id]),
+                ]
+            )
+        )
+        for row in rows:
+            found.setdefault(row.number_key, rows.browse())
+            found[row.number_key] |= row
+        return found

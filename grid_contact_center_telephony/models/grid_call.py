@@ -97,6 +97,11 @@ class GridCall(models.Model):
     ended_at = fields.Datetime()
     wait_seconds = fields.Integer(aggregator="avg")
     talk_seconds = fields.Integer(aggregator="avg")
+    durations_from_pbx = fields.Boolean(
+        string="Durations from the PBX",
+        help="The PBX measured the wait and talk seconds (a queue's hold and "
+        "talk times); otherwise they are computed from the call's times.",
+    )
     hangup_cause = fields.Integer(help="Q.850 cause code of the caller's hang-up.")
     hangup_cause_text = fields.Char()
     recording_url = fields.Char()
@@ -466,11 +471,41 @@ class GridCall(models.Model):
 
     def _grid_apply(self, event, created):
         """Merge one validated event into the call. Fields that the event
-        leaves empty keep their value; times already set are kept, except
-        the end; the state only moves forward."""
+        leaves empty keep their value; the earliest arrival and answer win;
+        the state only moves forward."""
         self.ensure_one()
         kind = event["type"]
-        when = event["occurred_at"]
+        agent = (
+            self._grid_agent(event["agent_extension"])
+            if event["agent_extension"]
+            else None
+        )
+        vals = self._grid_text_values(event, created)
+        vals.update(self._grid_time_values(event))
+        if kind == "answered" and agent is not None:
+            vals["agent_extension"] = event["agent_extension"]
+            vals["agent_id"] = agent.id
+        if kind == "ended" and agent is not None and not self.agent_extension:
+            vals["agent_extension"] = event["agent_extension"]
+            vals["agent_id"] = agent.id
+        if kind in STATE_RANK and STATE_RANK[kind] > STATE_RANK[self.state]:
+            vals["state"] = kind
+        if kind == "ringing" and agent and agent not in self.rang_user_ids:
+            vals["rang_user_ids"] = [fields.Command.link(agent.id)]
+        if {"caller_number", "called_number", "direction"} & set(vals):
+            vals.update(
+                self._grid_identification_values({**self._cache_values(), **vals})
+            )
+        if vals:
+            self.write(vals)
+        if self.state == "ended":
+            self._grid_update_durations(event)
+        if kind == "ringing" and agent and self.direction != "outbound":
+            self._grid_notify(agent, BUS_RINGING, self._grid_bus_payload())
+        elif kind in ("answered", "ended") and self.rang_user_ids:
+            self._grid_notify(self.rang_user_ids, BUS_UPDATE, self._grid_bus_payload())
+
+    def _grid_text_values(self, event, created):
         vals = {}
         for name in ("direction", "caller_name", "called_name", "queue"):
             if event[name] and (created or not self[name]):
@@ -480,35 +515,49 @@ class GridCall(models.Model):
                 vals[name] = event[name]
         if event["recording_url"]:
             vals["recording_url"] = event["recording_url"]
+        if event["type"] == "ended":
+            vals["outcome"] = event["outcome"]
+            vals["hangup_cause"] = event["hangup_cause"] or 0
+            vals["hangup_cause_text"] = event["hangup_cause_text"] or False
+        return vals
+
+    def _grid_time_values(self, event):
+        kind, when = event["type"], event["occurred_at"]
+        vals = {}
         if kind == "started" and when < self.arrived_at:
             vals["arrived_at"] = when
-        if kind == "queued" and not self.queued_at:
+        if kind == "queued" and (not self.queued_at or when < self.queued_at):
             vals["queued_at"] = when
-        agent = self.browse()
-        if event["agent_extension"]:
-            agent = self._grid_agent(event["agent_extension"])
-        if kind == "answered":
-            if not self.answered_at:
-                vals["answered_at"] = when
-            if event["agent_extension"]:
-                vals["agent_extension"] = event["agent_extension"]
-                vals["agent_id"] = agent.id
+        answered = kind == "answered" or (
+            kind == "ended" and event["outcome"] == "answered"
+        )
+        if answered and (not self.answered_at or when < self.answered_at):
+            vals["answered_at"] = when
         if kind == "ended":
-            vals.update(self._grid_end_values(event, agent))
-        if kind in STATE_RANK and STATE_RANK[kind] > STATE_RANK[self.state]:
-            vals["state"] = kind
-        if kind == "ringing" and agent and agent not in self.rang_user_ids:
-            vals["rang_user_ids"] = [fields.Command.link(agent.id)]
-        if "caller_number" in vals or "called_number" in vals or "direction" in vals:
-            vals.update(
-                self._grid_identification_values({**self._cache_values(), **vals})
-            )
+            vals["ended_at"] = when
+        return vals
+
+    def _grid_update_durations(self, event):
+        """Wait and talk seconds of an ended call: the PBX's own figures when
+        an ended event brought them, else from the times."""
+        vals = {}
+        if event["type"] == "ended" and event["wait_seconds"] is not None:
+            vals["wait_seconds"] = event["wait_seconds"]
+            vals["durations_from_pbx"] = True
+        if event["type"] == "ended" and event["talk_seconds"] is not None:
+            vals["talk_seconds"] = event["talk_seconds"]
+            vals["durations_from_pbx"] = True
+        if not vals and not self.durations_from_pbx:
+            start = self.queued_at or self.arrived_at
+            until = self.answered_at or self.ended_at
+            vals["wait_seconds"] = max(0, int((until - start).total_seconds()))
+            talk = 0
+            if self.outcome == "answered" and self.answered_at:
+                talk = max(0, int((self.ended_at - self.answered_at).total_seconds()))
+            vals["talk_seconds"] = talk
+        vals = {name: value for name, value in vals.items() if self[name] != value}
         if vals:
             self.write(vals)
-        if kind == "ringing" and agent and self.direction != "outbound":
-            self._grid_notify(agent, BUS_RINGING, self._grid_bus_payload())
-        elif kind in ("answered", "ended") and self.rang_user_ids:
-            self._grid_notify(self.rang_user_ids, BUS_UPDATE, self._grid_bus_payload())
 
     def _cache_values(self):
         return {
@@ -516,34 +565,6 @@ class GridCall(models.Model):
             "caller_number": self.caller_number,
             "called_number": self.called_number,
         }
-
-    def _grid_end_values(self, event, agent):
-        vals = {
-            "ended_at": event["occurred_at"],
-            "outcome": event["outcome"],
-            "hangup_cause": event["hangup_cause"] or 0,
-            "hangup_cause_text": event["hangup_cause_text"] or False,
-        }
-        if event["agent_extension"] and not self.agent_extension:
-            vals["agent_extension"] = event["agent_extension"]
-            vals["agent_id"] = agent.id
-        start = self.queued_at or self.arrived_at
-        answered = self.answered_at
-        if event["outcome"] == "answered" and not answered:
-            answered = event["occurred_at"]
-            vals["answered_at"] = answered
-        if event["wait_seconds"] is not None:
-            vals["wait_seconds"] = event["wait_seconds"]
-        else:
-            until = answered or event["occurred_at"]
-            vals["wait_seconds"] = max(0, int((until - start).total_seconds()))
-        if event["talk_seconds"] is not None:
-            vals["talk_seconds"] = event["talk_seconds"]
-        elif answered and event["outcome"] == "answered":
-            vals["talk_seconds"] = max(
-                0, int((event["occurred_at"] - answered).total_seconds())
-            )
-        return vals
 
     def _grid_bus_payload(self):
         return {
@@ -610,10 +631,15 @@ class GridCall(models.Model):
             "matched_partner_ids": [fields.Command.set(partners.ids)],
             "matched_service_point_ids": [fields.Command.set(points.ids)],
         }
-        if not self.partner_id and len(partners) == 1:
-            values["partner_id"] = partners.id
-        if not self.service_point_id and len(points) == 1:
-            values["service_point_id"] = points.id
+        partner = self.partner_id
+        if not partner and len(partners) == 1:
+            partner = partners
+            values["partner_id"] = partner.id
+        if not self.service_point_id:
+            if len(points) == 1:
+                values["service_point_id"] = points.id
+            elif not points and len(partner.service_point_ids) == 1:
+                values["service_point_id"] = partner.service_point_ids.id
         return values
 
     @api.model

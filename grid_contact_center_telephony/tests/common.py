@@ -33,6 +33,7 @@ class TelephonyCase(TransactionCase):
                 "name": "Test Asterisk",
                 "code": "test-asterisk",
                 "kind": "generic",
+                "sequence": 1,
                 "webhook_secret": WEBHOOK_SECRET,
             }
         )

@@ -4,8 +4,6 @@ from . import res_users
 from . import grid_phone_dial_mixin
 from . import grid_telephony_provider
 from . import grid_call
-from . import grid_call_cdr
-from . import grid_call_dial
 from . import grid_call_event
 from . import grid_call_report
 from . import grid_interaction

@@ -57,7 +57,8 @@ class GridCallEvent(models.Model):
             """
             DELETE FROM grid_call_event WHERE id IN (
                 SELECT id FROM grid_call_event
-                 WHERE received_at < now() at time zone 'UTC' - make_interval(days => %s)
+                 WHERE received_at
+                       < now() at time zone 'UTC' - make_interval(days => %s)
                  LIMIT %s)
             """,
             (days, PURGE_BATCH),

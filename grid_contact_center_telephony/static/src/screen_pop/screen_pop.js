@@ -1,5 +1,5 @@
-import { Component, useState } from "@odoo/owl";
-import { useService } from "@web/core/utils/hooks";
+import {Component, useState} from "@odoo/owl";
+import {useService} from "@web/core/utils/hooks";
 
 export class ScreenPopContainer extends Component {
     static template = "grid_contact_center_telephony.ScreenPopContainer";

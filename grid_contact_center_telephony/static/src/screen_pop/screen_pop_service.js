@@ -1,8 +1,8 @@
-import { reactive } from "@odoo/owl";
-import { _t } from "@web/core/l10n/translation";
-import { registry } from "@web/core/registry";
-import { user } from "@web/core/user";
-import { ScreenPopContainer } from "./screen_pop";
+import {reactive} from "@odoo/owl";
+import {_t} from "@web/core/l10n/translation";
+import {registry} from "@web/core/registry";
+import {user} from "@web/core/user";
+import {ScreenPopContainer} from "./screen_pop";
 
 /**
  * Shows the caller's card when a call rings at the user's extension: the
@@ -12,8 +12,8 @@ import { ScreenPopContainer } from "./screen_pop";
  */
 export const screenPopService = {
     dependencies: ["bus_service", "orm", "action", "notification"],
-    start(env, { bus_service, orm, action, notification }) {
-        const state = reactive({ cards: [] });
+    start(env, {bus_service, orm, action, notification}) {
+        const state = reactive({cards: []});
 
         function remove(callId) {
             state.cards = state.cards.filter((card) => card.call.id !== callId);
@@ -22,7 +22,9 @@ export const screenPopService = {
         async function onRinging(payload) {
             let card;
             try {
-                card = await orm.call("grid.call", "get_screen_pop", [[payload.call_id]]);
+                card = await orm.call("grid.call", "get_screen_pop", [
+                    [payload.call_id],
+                ]);
             } catch {
                 notification.add(payload.caller_number || payload.caller_name, {
                     title: _t("Incoming call"),
@@ -49,10 +51,15 @@ export const screenPopService = {
         }
 
         async function newInteraction(callId, partnerId) {
-            const context = partnerId ? { grid_partner_id: partnerId } : {};
-            const todo = await orm.call("grid.call", "action_new_interaction", [[callId]], {
-                context,
-            });
+            const context = partnerId ? {grid_partner_id: partnerId} : {};
+            const todo = await orm.call(
+                "grid.call",
+                "action_new_interaction",
+                [[callId]],
+                {
+                    context,
+                }
+            );
             remove(callId);
             await action.doAction(todo);
         }
@@ -69,9 +76,11 @@ export const screenPopService = {
         bus_service.subscribe("grid_telephony/ringing", onRinging);
         bus_service.subscribe("grid_telephony/call_update", onUpdate);
         bus_service.start();
-        return { state, remove, newInteraction, openRecord };
+        return {state, remove, newInteraction, openRecord};
     },
 };
 
 registry.category("services").add("grid_screen_pop", screenPopService);
-registry.category("main_components").add("GridScreenPop", { Component: ScreenPopContainer });
+registry
+    .category("main_components")
+    .add("GridScreenPop", {Component: ScreenPopContainer});

@@ -1,4 +1,4 @@
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 // The provider and the agent's extension that the Python test creates.
 const PROVIDER_CODE = "tour";
@@ -7,12 +7,12 @@ const EXTENSION = "3101";
 const CALLER = "8 (4012) 55-66-77";
 
 async function postSignedEvents(events) {
-    const body = new TextEncoder().encode(JSON.stringify({ events }));
+    const body = new TextEncoder().encode(JSON.stringify({events}));
     const timestamp = String(Math.floor(Date.now() / 1000));
     const key = await crypto.subtle.importKey(
         "raw",
         new TextEncoder().encode(WEBHOOK_SECRET),
-        { name: "HMAC", hash: "SHA-256" },
+        {name: "HMAC", hash: "SHA-256"},
         false,
         ["sign"]
     );
@@ -32,7 +32,9 @@ async function postSignedEvents(events) {
         body,
     });
     if (!response.ok) {
-        throw new Error(`webhook answered ${response.status}: ${await response.text()}`);
+        throw new Error(
+            `webhook answered ${response.status}: ${await response.text()}`
+        );
     }
 }
 
@@ -52,7 +54,7 @@ registry.category("web_tour.tours").add("grid_telephony_screen_pop", {
                     called_number: "4012000000",
                 };
                 await postSignedEvents([
-                    { ...common, event_id: "tour-call-1:started", type: "started" },
+                    {...common, event_id: "tour-call-1:started", type: "started"},
                     {
                         ...common,
                         event_id: "tour-call-1:ringing:1",
@@ -77,7 +79,8 @@ registry.category("web_tour.tours").add("grid_telephony_screen_pop", {
         },
         {
             content: "The new interaction is prefilled with the consumer",
-            trigger: ".o_form_view .o_field_widget[name='partner_id'] input:value('Тур Потребитель')",
+            trigger:
+                ".o_form_view .o_field_widget[name='partner_id'] input:value('Тур Потребитель')",
         },
         {
             content: "and with the caller's number",

@@ -104,7 +104,7 @@ class GridCall(models.Model):
     )
     hangup_cause = fields.Integer(help="Q.850 cause code of the caller's hang-up.")
     hangup_cause_text = fields.Char()
-    recording_url = fields.Char()
+    recording_url = fields.Char(string="Recording Link")
     partner_id = fields.Many2one(
         "res.partner",
         string="Consumer",

@@ -56,6 +56,10 @@ ensure_venv() {
     log "Installing Odoo's requirements and the suite's (a few minutes the first time)"
     export PIP_CONSTRAINT="$ROOT/setup/build-constraints.txt"
     export PIP_DISABLE_PIP_VERSION_CHECK=1
+    # The setuptools that venv ships (65 with Python 3.11) cannot resolve
+    # zope.interface for gevent's plugins, so Odoo's gevent worker (websockets
+    # with ODOO_WORKERS > 0) dies at start; the constraint keeps it below 81.
+    "$PYTHON" -m pip install --quiet --upgrade setuptools
     "$PYTHON" -m pip install --quiet -r "$ODOO_SRC/requirements.txt"
     # Compat mode puts a plain path entry for Odoo in site-packages: the default
     # editable finder is shadowed by the odoo/addons folder that OCA wheels add.

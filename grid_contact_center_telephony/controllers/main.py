@@ -32,7 +32,11 @@ class TelephonyWebhook(http.Controller):
         return (
             request.env["grid.telephony.provider"]
             .with_user(SUPERUSER_ID)
-            .search([("code", "=", code), ("active", "=", True)], limit=1)
+            .search_fetch(
+                [("code", "=", code), ("active", "=", True)],
+                ["kind", "company_id", "webhook_secret", "pbx_timezone"],
+                limit=1,
+            )
         )
 
     def _process(self, provider, events):

@@ -343,13 +343,20 @@ class GridCall(models.Model):
 
     @api.model
     def _grid_process_events(self, provider, raw_events):
-        """Apply a batch of webhook events for a provider, each on its own.
+        """Apply a batch of webhook events for a provider.
 
-        Returns one result per event: accepted, duplicate, or rejected with
-        the error. Runs as superuser: the caller authenticated the request.
+        Returns one result per event, in order: accepted, duplicate, or
+        rejected with the error. The batch costs a few queries for all its
+        events (their rows, the calls' rows and locks, agents and phone
+        matches) plus the updates of each call. A call whose events fail to
+        apply is rolled back alone and its events are reported rejected, so
+        the sender keeps them. Runs as superuser: the caller authenticated
+        the request.
         """
-        results = []
-        for raw in raw_events:
+        results = [None] * len(raw_events)
+        valid = []
+        seen = set()
+        for index, raw in enumerate(raw_events):
             event_id = raw.get("event_id") if isinstance(raw, dict) else None
             try:
                 event = validate_event(raw)
@@ -360,116 +367,191 @@ class GridCall(models.Model):
                     event_id,
                     error,
                 )
-                results.append(
-                    {
-                        "event_id": str(event_id or ""),
-                        "status": "rejected",
-                        "error": str(error),
-                    }
-                )
+                results[index] = {
+                    "event_id": str(event_id or ""),
+                    "status": "rejected",
+                    "error": str(error),
+                }
                 continue
+            if event["event_id"] in seen:
+                results[index] = {"event_id": event["event_id"], "status": "duplicate"}
+                continue
+            seen.add(event["event_id"])
+            valid.append((index, event, raw))
+        if not valid:
+            return results
+        calls = self._grid_lock_calls(provider, [event for _i, event, _r in valid])
+        rows = self._grid_insert_events(provider, valid, calls)
+        cache = self._grid_batch_cache(provider, [event for _i, event, _r in valid])
+        by_call = {}
+        for index, event, _raw in valid:
+            if event["event_id"] in rows:
+                by_call.setdefault(event["call_id"], []).append((index, event))
+            else:
+                results[index] = {"event_id": event["event_id"], "status": "duplicate"}
+        for call_id, items in by_call.items():
+            call, created = calls[call_id]
+            status = {"status": "accepted"}
             try:
                 with self.env.cr.savepoint():
-                    status = self._grid_apply_event(provider, event, raw)
+                    for _index, event in items:
+                        call._grid_apply(event, created, cache)
+                        created = False
+                    self.env.flush_all()
             except Exception as error:
-                # A fault of ours must not hold back the other events: this
-                # one is reported, and the sender keeps it.
+                # A fault of ours must not hold back the other calls: their
+                # events are kept out of the log so that a retry applies them.
                 _logger.exception(
-                    "Provider %s: call event %s could not be applied",
+                    "Provider %s: events of call %s could not be applied",
                     provider.code,
-                    event["event_id"],
+                    call_id,
                 )
-                results.append(
-                    {
-                        "event_id": event["event_id"],
-                        "status": "rejected",
-                        "error": f"internal error: {type(error).__name__}",
-                    }
+                self.env.cr.execute(
+                    "DELETE FROM grid_call_event WHERE id = ANY(%s)",
+                    ([rows[event["event_id"]] for _index, event in items],),
                 )
-                continue
-            results.append({"event_id": event["event_id"], "status": status})
+                self.env.invalidate_all()
+                status = {
+                    "status": "rejected",
+                    "error": f"internal error: {type(error).__name__}",
+                }
+            for index, event in items:
+                results[index] = {"event_id": event["event_id"], **status}
         return results
 
     @api.model
-    def _grid_apply_event(self, provider, event, raw):
-        cr = self.env.cr
-        cr.execute(
+    def _grid_lock_calls(self, provider, events):
+        """Return {call id: (call, created)} for the events' calls, creating
+        missing ones from their first event, with the rows locked until the
+        transaction ends so that concurrent events of a call wait for each
+        other. Rows are taken in one order to avoid deadlocks."""
+        first = {}
+        for event in events:
+            first.setdefault(event["call_id"], event)
+        values = [
+            SQL(
+                "(%s, %s, %s, 'webhook', 'started', %s, %s, %s, %s, %s, %s)",
+                provider.id,
+                provider.company_id.id,
+                call_id,
+                event["occurred_at"],
+                event["direction"] or None,
+                self.env.uid,
+                self.env.uid,
+                SQL("now() at time zone 'UTC'"),
+                SQL("now() at time zone 'UTC'"),
+            )
+            for call_id, event in sorted(first.items())
+        ]
+        self.env.cr.execute(
             SQL(
                 """
-                INSERT INTO grid_call_event (provider_id, company_id, event_id,
-                    event_type, occurred_at, received_at, payload,
-                    create_uid, create_date, write_uid, write_date)
-                VALUES (%s, %s, %s, %s, %s, now() at time zone 'UTC', %s,
-                        %s, now() at time zone 'UTC', %s, now() at time zone 'UTC')
-                ON CONFLICT (provider_id, event_id) DO NOTHING
-                RETURNING id
+                INSERT INTO grid_call (provider_id, company_id, external_call_id,
+                    source, state, arrived_at, direction, create_uid, write_uid,
+                    create_date, write_date)
+                VALUES %s
+                ON CONFLICT (provider_id, external_call_id) DO NOTHING
+                RETURNING id, external_call_id
                 """,
+                SQL(", ").join(values),
+            )
+        )
+        found = self.env.cr.fetchall()
+        created = {row[1] for row in found}
+        existing = sorted(set(first) - created)
+        if existing:
+            # Rows this transaction inserted are its own until it commits;
+            # the others are locked here.
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT id, external_call_id FROM grid_call
+                     WHERE provider_id = %s AND external_call_id = ANY(%s)
+                     ORDER BY external_call_id
+                     FOR NO KEY UPDATE
+                    """,
+                    provider.id,
+                    existing,
+                )
+            )
+            found += self.env.cr.fetchall()
+        records = self.browse([row[0] for row in found])
+        # The rows may have changed since this transaction first read them.
+        records.invalidate_recordset()
+        return {
+            call_id: (record, call_id in created)
+            for record, (_id, call_id) in zip(records, found, strict=True)
+        }
+
+    @api.model
+    def _grid_insert_events(self, provider, valid, calls):
+        """Insert the events that this provider never sent before; return
+        {event id: row id} of the new ones."""
+        values = [
+            SQL(
+                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 provider.id,
                 provider.company_id.id,
                 event["event_id"],
+                calls[event["call_id"]][0].id,
                 event["type"],
                 event["occurred_at"],
                 json.dumps(raw, ensure_ascii=False, default=str),
                 self.env.uid,
                 self.env.uid,
+                SQL("now() at time zone 'UTC'"),
+                SQL("now() at time zone 'UTC'"),
+                SQL("now() at time zone 'UTC'"),
+            )
+            for _index, event, raw in valid
+        ]
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO grid_call_event (provider_id, company_id, event_id,
+                    call_id, event_type, occurred_at, payload, create_uid,
+                    write_uid, received_at, create_date, write_date)
+                VALUES %s
+                ON CONFLICT (provider_id, event_id) DO NOTHING
+                RETURNING event_id, id
+                """,
+                SQL(", ").join(values),
             )
         )
-        row = cr.fetchone()
-        if row is None:
-            return "duplicate"
-        call, created = self._grid_lock_call(provider, event)
-        call._grid_apply(event, created)
-        cr.execute(
-            "UPDATE grid_call_event SET call_id = %s WHERE id = %s", (call.id, row[0])
-        )
-        return "accepted"
+        return dict(self.env.cr.fetchall())
 
     @api.model
-    def _grid_lock_call(self, provider, event):
-        """Return the provider's call with the event's call id, created if
-        needed, with its row locked until the transaction ends; and whether
-        it was created. Concurrent events of one call wait for each other."""
-        cr = self.env.cr
-        cr.execute(
-            SQL(
-                """
-                INSERT INTO grid_call (provider_id, company_id, external_call_id,
-                    source, state, arrived_at, direction,
-                    create_uid, create_date, write_uid, write_date)
-                VALUES (%s, %s, %s, 'webhook', 'started', %s, %s,
-                        %s, now() at time zone 'UTC', %s, now() at time zone 'UTC')
-                ON CONFLICT (provider_id, external_call_id) DO NOTHING
-                RETURNING id
-                """,
-                provider.id,
-                provider.company_id.id,
-                event["call_id"],
-                event["occurred_at"],
-                event["direction"] or None,
-                self.env.uid,
-                self.env.uid,
+    def _grid_batch_cache(self, provider, events):
+        """Agents by extension and phone index rows by key for a batch, each
+        read with one query."""
+        extensions = {e["agent_extension"] for e in events if e["agent_extension"]}
+        agents = {}
+        if extensions:
+            users = (
+                self.env["res.users"]
+                .sudo()
+                .search(
+                    [
+                        ("grid_phone_extension", "in", list(extensions)),
+                        ("company_ids", "in", provider.company_id.ids),
+                    ]
+                )
             )
-        )
-        row = cr.fetchone()
-        if row:
-            return self.browse(row[0]), True
-        cr.execute(
-            SQL(
-                """
-                SELECT id FROM grid_call
-                 WHERE provider_id = %s AND external_call_id = %s
-                 FOR NO KEY UPDATE
-                """,
-                provider.id,
-                event["call_id"],
-            )
-        )
-        call = self.browse(cr.fetchone()[0])
-        # The row may have changed since this transaction first read it.
-        call.invalidate_recordset()
-        return call, False
+            for user in users:
+                agents.setdefault(user.grid_phone_extension, user)
+        area = provider._area_code()
+        keys = set()
+        for event in events:
+            for name in ("caller_number", "called_number"):
+                parsed = normalize_phone(event[name], area)
+                if parsed:
+                    keys.add(parsed.key)
+        return {
+            "agents": agents,
+            "matches": self._grid_match_keys(keys, provider.company_id),
+        }
 
-    def _grid_apply(self, event, created):
+    def _grid_apply(self, event, created, cache=None):
         """Merge one validated event into the call. Fields that the event
         leaves empty keep their value; the earliest arrival and answer win;
         the state only moves forward."""
@@ -494,7 +576,9 @@ class GridCall(models.Model):
             vals["rang_user_ids"] = [fields.Command.link(agent.id)]
         if {"caller_number", "called_number", "direction"} & set(vals):
             vals.update(
-                self._grid_identification_values({**self._cache_values(), **vals})
+                self._grid_identification_values(
+                    {**self._cache_values(), **vals}, cache, fresh=created
+                )
             )
         if vals:
             self.write(vals)
@@ -577,8 +661,10 @@ class GridCall(models.Model):
         }
 
     @api.model
-    def _grid_agent(self, extension):
+    def _grid_agent(self, extension, cache=None):
         """The user behind an extension in the provider's company."""
+        if cache is not None:
+            return cache["agents"].get(extension, self.env["res.users"])
         company = self.env.company
         return (
             self.env["res.users"]
@@ -596,7 +682,7 @@ class GridCall(models.Model):
     # Caller identification
     # ------------------------------------------------------------
 
-    def _grid_identification_values(self, values):
+    def _grid_identification_values(self, values, cache=None, fresh=False):
         """Normalise both numbers and look the consumer's side up in the
         phone index. One consumer becomes the call's consumer; several are
         all offered as matches and none is picked."""
@@ -610,55 +696,93 @@ class GridCall(models.Model):
             "called_e164": called.e164 if called else False,
             "contact_number_key": consumer_side.key if consumer_side else False,
         }
-        result.update(self._grid_match_values(result["contact_number_key"]))
+        key = result["contact_number_key"]
+        if cache is not None:
+            matches = cache["matches"].get(key, []) if key else []
+        else:
+            matches = self._grid_match_keys({key} if key else set(), self.company_id)
+            matches = matches.get(key, [])
+        result.update(self._grid_values_for_matches(matches, fresh))
         return result
 
-    def _grid_match_values(self, key):
-        rows = self.env["grid.contact.number"].sudo().browse()
-        if key:
-            rows = rows.search(
-                [
-                    ("number_key", "=", key),
-                    ("company_id", "in", [False, self.company_id.id]),
-                ]
-            )
-        return self._grid_values_for_matches(rows)
-
-    def _grid_values_for_matches(self, rows):
-        partners = rows.partner_id
-        points = rows.service_point_id
-        values = {
-            "matched_partner_ids": [fields.Command.set(partners.ids)],
-            "matched_service_point_ids": [fields.Command.set(points.ids)],
-        }
-        partner = self.partner_id
-        if not partner and len(partners) == 1:
-            partner = partners
-            values["partner_id"] = partner.id
+    def _grid_values_for_matches(self, matches, fresh=False):
+        """Values that record the phone index's matches on the call: every
+        consumer and service point with the number, and the consumer (and
+        its service point) when there is exactly one. `matches` are
+        (partner id, service point id, the partner's only service point id)
+        tuples of `_grid_match_keys`. A fresh call has no matches yet, so
+        they are added without reading any."""
+        partner_ids = list(dict.fromkeys(m[0] for m in matches if m[0]))
+        point_ids = list(dict.fromkeys(m[1] for m in matches if m[1]))
+        if fresh:
+            # Rows go straight to the relation tables: two queries fewer.
+            self._grid_link_matches(partner_ids, point_ids)
+            values = {}
+        else:
+            values = {
+                "matched_partner_ids": [fields.Command.set(partner_ids)],
+                "matched_service_point_ids": [fields.Command.set(point_ids)],
+            }
+        partner_id = self.partner_id.id
+        if not partner_id and len(partner_ids) == 1:
+            partner_id = values["partner_id"] = partner_ids[0]
         if not self.service_point_id:
-            if len(points) == 1:
-                values["service_point_id"] = points.id
-            elif not points and len(partner.service_point_ids) == 1:
-                values["service_point_id"] = partner.service_point_ids.id
+            only = {m[2] for m in matches if m[0] == partner_id and m[2]}
+            if len(point_ids) == 1:
+                values["service_point_id"] = point_ids[0]
+            elif not point_ids and len(only) == 1:
+                values["service_point_id"] = only.pop()
         return values
+
+    def _grid_link_matches(self, partner_ids, point_ids):
+        self.ensure_one()
+        for table, column, ids in (
+            ("grid_call_matched_partner_rel", "partner_id", partner_ids),
+            ("grid_call_matched_service_point_rel", "service_point_id", point_ids),
+        ):
+            if ids:
+                self.env.cr.execute(
+                    SQL(
+                        "INSERT INTO %s (call_id, %s) SELECT %s, unnest(%s::int[]) "
+                        "ON CONFLICT DO NOTHING",
+                        SQL.identifier(table),
+                        SQL.identifier(column),
+                        self.id,
+                        ids,
+                    )
+                )
+        self.invalidate_recordset(["matched_partner_ids", "matched_service_point_ids"])
 
     @api.model
     def _grid_match_keys(self, keys, company):
-        """Look many keys up in one query: {key: index rows}."""
-        found = {}
+        """Look numbers up in the phone index with one query.
+
+        Returns {key: [(partner id, service point id, the partner's only
+        active service point id or None)]} for the company's and shared
+        consumers. Plain SQL on purpose: it runs for every call event, and
+        the ORM needs three queries for the same.
+        """
         if not keys:
-            return found
-        rows = (
-            self.env["grid.contact.number"]
-            .sudo()
-            .search(
-                [
-                    ("number_key", "in", list(keys)),
-                    ("company_id", "in", [False, company.id]),
-                ]
+            return {}
+        self.env["grid.contact.number"].flush_model()
+        self.env["grid.service.point"].flush_model(["partner_id", "active"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT n.number_key, n.partner_id, n.service_point_id,
+                       (SELECT min(sp.id) FROM grid_service_point sp
+                         WHERE sp.partner_id = n.partner_id AND sp.active
+                        HAVING count(*) = 1)
+                  FROM grid_contact_number n
+                 WHERE n.number_key = ANY(%s)
+                   AND (n.company_id IS NULL OR n.company_id = %s)
+                 ORDER BY n.id
+                """,
+                list(keys),
+                company.id,
             )
         )
-        for row in rows:
-            found.setdefault(row.number_key, rows.browse())
-            found[row.number_key] |= row
+        found = {}
+        for key, partner_id, point_id, only_point_id in self.env.cr.fetchall():
+            found.setdefault(key, []).append((partner_id, point_id, only_point_id))
         return found

@@ -158,10 +158,9 @@ class GridCallCdrImport(models.TransientModel):
         found = calls._grid_match_keys(
             {side.key for side in sides if side}, provider.company_id
         )
-        nothing = self.env["grid.contact.number"].sudo().browse()
         for vals, side in zip(vals_list, sides, strict=True):
-            rows = found.get(side.key, nothing) if side else nothing
-            vals.update(calls._grid_values_for_matches(rows))
+            matches = found.get(side.key, []) if side else []
+            vals.update(calls._grid_values_for_matches(matches))
 
     @api.model
     def _agents_by_extension(self, extensions, company):

@@ -557,6 +557,11 @@ class CallTracker:
         call = self._call_of(message)
         if call is None:
             return
+        caller = call.channels.get(message.get("Uniqueid", ""))
+        if caller is not None and caller is call.origin and message.get("Exten"):
+            # An originated call reaches the dialled number's extension only
+            # after its first leg answered.
+            caller.exten = message["Exten"]
         call.offered = True
         self._ensure_started(call)
         destination = self._destination(call, message)

@@ -243,3 +243,63 @@ def test_unreadable_spool_file_moved_aside(tmp_path):
     assert [event["event_id"] for _name, event in reopened.peek(10)] == ["a"]
     assert (reopened.rejected_dir / name).exists()
     assert "unreadable" in (reopened.rejected_dir / (name + ".error")).read_text()
+
+
+def _write_config(tmp_path, webhook, **overrides):
+    values = {
+        "ami_secret": "ami-secret",
+        "url": webhook.url,
+        "extension_pattern": r"\d{2,4}",
+    }
+    values.update(overrides)
+    path = tmp_path / "bridge.conf"
+    path.write_text(
+        "[ami]\nusername = grid\n"
+        f"secret = {values['ami_secret']}\n"
+        f"[webhook]\nurl = {values['url']}\nsecret = {webhook.secret}\n"
+        f"[spool]\ndirectory = {tmp_path / 'spool'}\nfsync = no\n"
+        f"[calls]\nextension_pattern = {values['extension_pattern']}\n"
+        "recording_variables = FullFname\n"
+    )
+    return path
+
+
+def test_command_checks_configuration(webhook, tmp_path, capsys):
+    from grid_ami_bridge.cli import main
+
+    path = _write_config(tmp_path, webhook)
+    assert main(["--config", str(path), "--check"]) == 0
+    bad = _write_config(tmp_path, webhook, url="ftp://odoo")
+    assert main(["--config", str(bad), "--check"]) == 2
+    assert (
+        "[webhook] url must be an http:// or https:// address"
+        in capsys.readouterr().err
+    )
+    assert main(["--config", str(tmp_path / "missing.conf"), "--check"]) == 2
+
+
+def test_environment_secrets_override_file(webhook, tmp_path):
+    from grid_ami_bridge.config import load_config
+
+    path = _write_config(tmp_path, webhook)
+    config = load_config(str(path), environ={"GRID_AMI_SECRET": "from-env"})
+    assert config.ami.secret == "from-env"
+    assert config.webhook.secret == webhook.secret
+
+
+def test_command_replays_recording(webhook, tmp_path, samples_dir):
+    from grid_ami_bridge.cli import main
+
+    path = _write_config(tmp_path, webhook)
+    recording = samples_dir / "asterisk_ami" / "ru_queue_call_ami_debug.log"
+    assert main(["--config", str(path), "--replay", str(recording)]) == 0
+    assert [e["type"] for e in webhook.events] == [
+        "started",
+        "queued",
+        "ringing",
+        "answered",
+        "ended",
+    ]
+    # A second replay sends the same event ids: Odoo answers duplicate.
+    assert main(["--config", str(path), "--replay", str(recording)]) == 0
+    assert len(webhook.events) == 5

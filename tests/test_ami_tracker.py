@@ -276,3 +276,58 @@ def test_pbx_clock_follows_channel_times(epochs, expected):
     for epoch in epochs:
         clock.observe_channel_epoch(epoch)
     assert clock.now() == pytest.approx(expected)
+
+
+def test_originated_call_is_outbound_from_agent():
+    call_id = "grid-5d41402abc4b2a76"
+    events, tracker = _replay(
+        [
+            _message(
+                Event="Newchannel",
+                Channel="PJSIP/101-00000007",
+                Uniqueid=call_id,
+                Linkedid=call_id,
+                CallerIDNum="101",
+                CallerIDName="Operator",
+                Exten="s",
+                Context="from-internal",
+            ),
+            _message(
+                Event="Newstate",
+                Channel="PJSIP/101-00000007",
+                Uniqueid=call_id,
+                Linkedid=call_id,
+                ChannelState="6",
+            ),
+            _message(
+                Event="DialBegin",
+                Uniqueid=call_id,
+                Linkedid=call_id,
+                Exten="89115550000",
+                DestChannel="PJSIP/trunk-00000008",
+                DestUniqueid="1700000200.8",
+            ),
+            _message(
+                Event="DialEnd",
+                Uniqueid=call_id,
+                Linkedid=call_id,
+                DestChannel="PJSIP/trunk-00000008",
+                DestUniqueid="1700000200.8",
+                DialStatus="ANSWER",
+            ),
+            _message(
+                Event="Hangup",
+                Channel="PJSIP/101-00000007",
+                Uniqueid=call_id,
+                Linkedid=call_id,
+                Cause="16",
+            ),
+        ]
+    )
+    assert [e["type"] for e in events] == ["started", "answered", "ended"]
+    assert {e["call_id"] for e in events} == {call_id}
+    assert events[0]["direction"] == "outbound"
+    assert events[0]["called_number"] == "89115550000"
+    assert events[1]["agent_extension"] == "101"
+    assert events[-1]["outcome"] == "answered"
+    assert tracker.calls == {}

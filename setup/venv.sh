@@ -44,7 +44,7 @@ ensure_venv() {
     ensure_system_packages $SYSTEM_PACKAGES_BUILD
     local stamp_file="$VENV/.grid-contact-center-stamp" stamp
     stamp=$(cat "$ODOO_SRC/requirements.txt" "$ROOT/setup/requirements.txt" \
-        "$ROOT/setup/build-constraints.txt" |
+        "$ROOT/setup/build-constraints.txt" "$ROOT/pyproject.toml" |
         sha256sum | cut -c1-16)-$ODOO_SRC
     if [ -x "$PYTHON" ] && [ "$(cat "$stamp_file" 2>/dev/null)" = "$stamp" ]; then
         return
@@ -56,11 +56,17 @@ ensure_venv() {
     log "Installing Odoo's requirements and the suite's (a few minutes the first time)"
     export PIP_CONSTRAINT="$ROOT/setup/build-constraints.txt"
     export PIP_DISABLE_PIP_VERSION_CHECK=1
+    # The setuptools that venv ships (65 with Python 3.11) cannot resolve
+    # zope.interface for gevent's plugins, so Odoo's gevent worker (websockets
+    # with ODOO_WORKERS > 0) dies at start; the constraint keeps it below 81.
+    "$PYTHON" -m pip install --quiet --upgrade setuptools
     "$PYTHON" -m pip install --quiet -r "$ODOO_SRC/requirements.txt"
     # Compat mode puts a plain path entry for Odoo in site-packages: the default
     # editable finder is shadowed by the odoo/addons folder that OCA wheels add.
     "$PYTHON" -m pip install --quiet --no-deps -e "$ODOO_SRC" \
         --config-settings editable_mode=compat
     "$PYTHON" -m pip install --quiet -r "$ROOT/setup/requirements.txt"
+    # The AMI bridge (grid_ami_bridge/, command grid-ami-bridge) from pyproject.toml.
+    "$PYTHON" -m pip install --quiet --no-deps -e "$ROOT"
     echo "$stamp" >"$stamp_file"
 }

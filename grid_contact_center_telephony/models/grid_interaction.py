@@ -1,0 +1,46 @@
+from odoo import api, fields, models
+
+
+class GridInteraction(models.Model):
+    _name = "grid.interaction"
+    _inherit = ["grid.interaction", "grid.phone.dial.mixin"]
+
+    call_ids = fields.One2many("grid.call", "interaction_id", string="Calls")
+    call_count = fields.Integer(compute="_compute_call_count")
+
+    def _compute_call_count(self):
+        counts = dict(
+            self.env["grid.call"]._read_group(
+                [("interaction_id", "in", self.ids)], ["interaction_id"], ["__count"]
+            )
+        )
+        for interaction in self:
+            interaction.call_count = counts.get(interaction, 0)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        interactions = super().create(vals_list)
+        call_id = self.env.context.get("grid_call_id")
+        if call_id and len(interactions) == 1:
+            # Started from a call's card: the call now points at it.
+            call = self.env["grid.call"].browse(call_id).exists()
+            if call and call.has_access("read") and not call.interaction_id:
+                call.sudo().interaction_id = interactions
+        return interactions
+
+    def action_view_calls(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "grid_contact_center_telephony.grid_call_action"
+        )
+        action["domain"] = [("interaction_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    def _grid_dial_target(self):
+        return {
+            "number": self.caller_phone,
+            "partner": self.partner_id,
+            "service_point": self.service_point_id,
+            "interaction": self,
+        }

@@ -1,0 +1,1 @@
+from . import grid_call_cdr_import

@@ -75,10 +75,17 @@ class GridInteraction(models.Model):
         "time: the supervisor of its team, else the company's duty supervisor.",
     )
     power_quality_ids = fields.One2many(
-        "grid.power.quality.report", "interaction_id", string="Power Quality"
+        "grid.power.quality.report",
+        "interaction_id",
+        string="Power Quality",
+        groups="grid_contact_center.group_operator,"
+        "grid_contact_center.group_dispatcher",
     )
     unmetered_report_ids = fields.One2many(
-        "grid.unmetered.report", "interaction_id", string="Inspection"
+        "grid.unmetered.report",
+        "interaction_id",
+        string="Inspection",
+        groups="grid_contact_center.group_operator,grid_contact_center.group_inspector",
     )
 
     # ------------------------------------------------------------

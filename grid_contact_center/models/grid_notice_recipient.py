@@ -102,7 +102,12 @@ class GridNoticeRecipient(models.Model):
         help="The outgoing interaction registered for the call.",
     )
     sms_uuid = fields.Char(string="SMS UUID", index="btree_not_null", copy=False)
-    mail_id = fields.Many2one("mail.mail", string="E-mail", ondelete="set null")
+    mail_id = fields.Many2one(
+        "mail.mail",
+        string="Queued E-mail",
+        ondelete="set null",
+        groups="base.group_system",
+    )
     failure_reason = fields.Char()
 
     # ------------------------------------------------------------

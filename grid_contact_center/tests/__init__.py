@@ -16,3 +16,4 @@ from . import test_quiet_hours
 from . import test_restoration
 from . import test_topology_import
 from . import test_unmetered_report
+from . import test_outage_views

@@ -84,6 +84,14 @@ class GridOutage(models.Model):
         help="The elements out of service. Every service point under them in "
         "the grid is affected.",
     )
+    service_point_ids = fields.Many2many(
+        "grid.service.point",
+        string="Affected Service Points",
+        compute="_compute_service_point_ids",
+        search="_search_service_point_ids",
+        help="The service points under the outage's elements. Searching by a "
+        "service point or an address finds the outages that interrupt it.",
+    )
     area_description = fields.Char(
         string="Affected Area",
         help="Streets and houses affected, as operators read them to callers.",
@@ -242,6 +250,28 @@ class GridOutage(models.Model):
             outage.service_point_count, outage.partner_count = counts.get(
                 outage.id, (0, 0)
             )
+
+    @api.depends("element_ids")
+    def _compute_service_point_ids(self):
+        for outage in self:
+            outage.service_point_ids = outage._affected_service_points()
+
+    def _search_service_point_ids(self, operator, value):
+        points = self.env["grid.service.point"]
+        if operator in ("in", "=") and not isinstance(value, str):
+            ids = value if isinstance(value, (list, tuple)) else [value]
+            points = points.browse([point_id for point_id in ids if point_id])
+        elif operator in ("ilike", "=", "=ilike") and isinstance(value, str):
+            points = points.search([("display_name", operator, value)])
+        else:
+            raise UserError(
+                self.env._(
+                    "Search outages by service points or by an address, not with "
+                    "%(operator)s.",
+                    operator=operator,
+                )
+            )
+        return [("element_ids", "in", list(points.grid_element_id._ancestor_ids()))]
 
     @api.depends("start_at", "restored_at", "state")
     def _compute_duration_hours(self):

@@ -90,3 +90,28 @@ class TestGridTopology(GridOutageCase):
         self.assertFalse(
             self.env["grid.outage"]._active_for_service_points(self.point_c)
         )
+
+    @users("cc_operator")
+    def test_outages_found_by_service_point(self):
+        feeder_outage = self._outage(self.feeder)
+        transformer_outage = self._outage(self.tp_2)
+        outages = self.env["grid.outage"]
+        self.assertEqual(
+            outages.search([("service_point_ids", "in", self.point_line.ids)]),
+            feeder_outage,
+        )
+        self.assertEqual(
+            outages.search([("service_point_ids", "in", self.point_b.ids)]),
+            feeder_outage | transformer_outage,
+        )
+        self.assertEqual(
+            outages.search([("service_point_ids", "ilike", "морская 2")]),
+            feeder_outage | transformer_outage,
+        )
+        self.assertFalse(
+            outages.search([("service_point_ids", "in", self.point_c.ids)])
+        )
+        self.assertEqual(
+            feeder_outage.with_user(self.env.user).service_point_ids,
+            self.service_point | self.point_a2 | self.point_b | self.point_line,
+        )

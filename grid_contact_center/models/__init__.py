@@ -10,3 +10,17 @@ from . import grid_topic_deadline
 from . import grid_team
 from . import grid_interaction
 from . import res_config_settings
+from . import res_company_outage
+from . import res_config_settings_outage
+from . import grid_topic_outage
+from . import grid_element
+from . import grid_service_point_outage
+from . import grid_outage
+from . import grid_outage_etr
+from . import grid_interaction_outage
+from . import grid_power_quality_report
+from . import grid_unmetered_report
+from . import grid_notice_campaign
+from . import grid_notice_recipient
+from . import sms_tracker
+from . import mail_mail

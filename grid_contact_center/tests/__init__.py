@@ -4,3 +4,16 @@ from . import test_interaction_access
 from . import test_phone_tools
 from . import test_roles
 from . import test_web_client
+from . import test_dispatch_escalation
+from . import test_grid_topology
+from . import test_grouping_concurrency
+from . import test_notice_campaign
+from . import test_outage_register
+from . import test_outage_reports
+from . import test_outage_tour
+from . import test_power_quality
+from . import test_quiet_hours
+from . import test_restoration
+from . import test_topology_import
+from . import test_unmetered_report
+from . import test_outage_views

@@ -1,2 +1,4 @@
 from . import phone
 from . import working_days
+from . import quiet_hours
+from . import topology_csv

@@ -9,6 +9,10 @@ class GridInteraction(models.Model):
     call_count = fields.Integer(compute="_compute_call_count")
 
     def _compute_call_count(self):
+        if not self.env["grid.call"].has_access("read"):
+            # Dispatchers and inspectors open interactions but not calls.
+            self.call_count = 0
+            return
         counts = dict(
             self.env["grid.call"]._read_group(
                 [("interaction_id", "in", self.ids)], ["interaction_id"], ["__count"]

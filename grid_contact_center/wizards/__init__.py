@@ -1,0 +1,1 @@
+from . import grid_element_import

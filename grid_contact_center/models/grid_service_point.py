@@ -2,6 +2,7 @@ import re
 
 from odoo import api, fields, models
 from odoo.osv import expression
+from odoo.tools import SQL
 
 VOLTAGE_LEVELS = [
     ("lv", "LV (0.4 kV and below)"),
@@ -25,6 +26,10 @@ _ADDRESS_NOISE = re.compile(
     re.IGNORECASE,
 )
 _NON_WORD = re.compile(r"[^\w]+")
+SEQUENCE_CODE = "grid.service.point"
+# Full-text configuration without stemming or stop words, so that address
+# words and numbers are matched as typed.
+TSV_CONFIG = "simple"
 
 
 def address_search_key(text):
@@ -33,6 +38,20 @@ def address_search_key(text):
     text = (text or "").lower().replace("ё", "е")
     text = _ADDRESS_NOISE.sub(" ", text)
     return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+def address_tsquery(text):
+    """Turn a typed address into a ``to_tsquery`` text, or "" when nothing is
+    left of it: every word must occur, a word with a digit as typed (house 5
+    does not match 15) and a word of letters as the start of a word, so that
+    a street can be typed in part."""
+    terms = []
+    for word in address_search_key(text).split():
+        if any(char.isdigit() for char in word):
+            terms.append(word)
+        else:
+            terms.append(f"{word}:*")
+    return " & ".join(terms)
 
 
 class GridServicePoint(models.Model):
@@ -54,7 +73,10 @@ class GridServicePoint(models.Model):
         index=True,
         copy=False,
         tracking=True,
-        help="Identifier of the service point in the grid company's records.",
+        default=lambda self: self.env._("New"),
+        help="Identifier of the service point in the grid company's records; "
+        "a new service point without one gets the next number of the company's "
+        "sequence.",
     )
     partner_id = fields.Many2one(
         "res.partner",
@@ -83,7 +105,10 @@ class GridServicePoint(models.Model):
         help="Category of supply reliability, which sets the longest interruption "
         "allowed (category III: 24 hours at a time, 72 hours a year).",
     )
-    phone = fields.Char(help="Telephone at the service point, if it has its own.")
+    phone = fields.Char(
+        help="Telephone at the service point, if it has its own.",
+        groups="grid_contact_center.group_operator,grid_contact_center.group_dispatcher",
+    )
     active = fields.Boolean(default=True)
 
     _sql_constraints = [
@@ -125,20 +150,46 @@ class GridServicePoint(models.Model):
         "ленина 5 14" finds "Калининград, ул. Ленина, д. 5, кв. 14"."""
         if operator not in ("ilike", "=", "=ilike") or not value:
             return super()._search_display_name(operator, value)
-        words = address_search_key(value).split()
-        if not words:
+        tsquery = address_tsquery(value)
+        if not tsquery:
             return [("name", "=", value.strip())]
-        address_domain = expression.AND(
-            [[("address_search_key", "ilike", word)] for word in words]
+        return expression.OR(
+            [
+                [("name", "=", value.strip())],
+                [("id", "in", self._address_match_query(tsquery))],
+            ]
         )
-        return expression.OR([[("name", "=", value.strip())], address_domain])
 
     # ------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------
 
+    def init(self):
+        result = super().init()
+        # The address lookup matches whole words through this index; the
+        # trigram index of address_search_key serves "contains" searches.
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS grid_service_point_address_tsv_idx "
+                "ON grid_service_point USING gin "
+                "(to_tsvector(%s::regconfig, COALESCE(address_search_key, '')))",
+                TSV_CONFIG,
+            )
+        )
+        return result
+
     @api.model_create_multi
     def create(self, vals_list):
+        new = self.env._("New")
+        sequences = self.env["ir.sequence"].sudo()
+        for vals in vals_list:
+            if vals.get("name", new) == new:
+                company = self.env["res.company"].browse(
+                    vals.get("company_id") or self.env.company.id
+                )
+                vals["name"] = sequences.with_company(company).next_by_code(
+                    SEQUENCE_CODE
+                ) or self.env._("New")
         points = super().create(vals_list)
         with_phone = points.filtered("phone")
         if with_phone:
@@ -150,3 +201,55 @@ class GridServicePoint(models.Model):
         if {"phone", "partner_id", "company_id"} & vals.keys():
             self.env["grid.contact.number"]._rebuild_for_service_points(self)
         return result
+
+    # ------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------
+
+    @api.model
+    def _address_match_query(self, tsquery):
+        return SQL(
+            "(SELECT id FROM grid_service_point WHERE to_tsvector(%s::regconfig, "
+            "COALESCE(address_search_key, '')) @@ to_tsquery(%s::regconfig, %s))",
+            TSV_CONFIG,
+            TSV_CONFIG,
+            tsquery,
+        )
+
+    @api.model
+    def find_by_address(self, text, limit=20):
+        """Return the service points whose address contains every word of
+        ``text``, best match first.
+
+        Words with a digit (house, building, apartment) must match a whole
+        word, other words the start of one, in any order. An address equal
+        to the typed one comes first, then one that contains the typed words
+        in the typed order, then the shortest. Record rules apply.
+        """
+        tsquery = address_tsquery(text)
+        if not tsquery:
+            return self.browse()
+        key = address_search_key(text)
+        query = self._search([])
+        query.add_where(
+            SQL(
+                "to_tsvector(%s::regconfig, COALESCE(%s, '')) "
+                "@@ to_tsquery(%s::regconfig, %s)",
+                TSV_CONFIG,
+                self._field_to_sql(self._table, "address_search_key", query),
+                TSV_CONFIG,
+                tsquery,
+            )
+        )
+        address = self._field_to_sql(self._table, "address_search_key", query)
+        query.order = SQL(
+            "%s = %s DESC, strpos(%s, %s) > 0 DESC, length(%s), %s",
+            address,
+            key,
+            address,
+            key,
+            address,
+            self._field_to_sql(self._table, "id", query),
+        )
+        query.limit = limit
+        return self.browse(query.get_result_ids())

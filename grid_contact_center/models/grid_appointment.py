@@ -22,10 +22,11 @@ APPOINTMENT_STATES = [
 class GridAppointment(models.Model):
     """A consumer's visit to a service office, booked into a slot.
 
-    Each appointment that holds a place takes one seat number of its slot,
-    and a unique index on (office, slot, seat) makes a full slot reject
-    further bookings even when two operators book its last seat at the same
-    moment: the second insert hits the index and tries the next seat.
+    Each booked, attended or missed visit takes one seat number of its slot.
+    A unique index on (office, slot, seat) rejects the second of two
+    bookings of the same seat, even when two operators book at the same
+    moment, and the booking then tries the next seat or reports the slot
+    full.
     """
 
     _name = "grid.appointment"
@@ -206,7 +207,9 @@ class GridAppointment(models.Model):
             )
             .mapped("seat")
         )
-        return [seat for seat in range(1, office.seats_per_slot + 1) if seat not in taken]
+        return [
+            seat for seat in range(1, office.seats_per_slot + 1) if seat not in taken
+        ]
 
     def _raise_full(self, office, start):
         local = pytz.utc.localize(start).astimezone(office._timezone())

@@ -36,7 +36,10 @@ class GridCallbackAttempt(models.Model):
     )
     called_at = fields.Datetime(required=True, default=fields.Datetime.now)
     user_id = fields.Many2one(
-        "res.users", string="Operator", required=True, default=lambda self: self.env.user
+        "res.users",
+        string="Operator",
+        required=True,
+        default=lambda self: self.env.user,
     )
     result = fields.Selection(CALLBACK_RESULTS, required=True, default="reached")
     note = fields.Text(help="What was said, or when the consumer asked to be called.")

@@ -61,5 +61,9 @@ class GridEnergyOrganisation(models.Model):
         if not settlement:
             return self.search([("settlement_ids", "=", False)])
         return self.search(
-            ["|", ("settlement_ids", "in", settlement.ids), ("settlement_ids", "=", False)]
+            [
+                "|",
+                ("settlement_ids", "in", settlement.ids),
+                ("settlement_ids", "=", False),
+            ]
         )

@@ -24,7 +24,9 @@ STATES = [
 ]
 OPEN_STATES = ("new", "in_progress", "forwarded")
 SEQUENCE_CODE = "grid.interaction"
-CALLER_DATA_GROUPS = "grid_contact_center.group_operator,grid_contact_center.group_dispatcher"
+CALLER_DATA_GROUPS = (
+    "grid_contact_center.group_operator,grid_contact_center.group_dispatcher"
+)
 
 
 class GridInteraction(models.Model):
@@ -234,7 +236,9 @@ class GridInteraction(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._check_assignment({vals.get("user_id") for vals in vals_list if "user_id" in vals})
+        self._check_assignment(
+            {vals.get("user_id") for vals in vals_list if "user_id" in vals}
+        )
         by_company = defaultdict(list)
         for vals in vals_list:
             if vals.get("name", self.env._("New")) == self.env._("New"):
@@ -351,9 +355,13 @@ class GridInteraction(models.Model):
         """Raise unless the current user may assign interactions to
         ``user_ids``: operators take work or put it back unassigned, and
         only supervisors hand it to someone else."""
-        if self.env.su or self.env.user.has_group("grid_contact_center.group_supervisor"):
+        if self.env.su or self.env.user.has_group(
+            "grid_contact_center.group_supervisor"
+        ):
             return
-        others = {user_id for user_id in user_ids if user_id not in (False, self.env.uid)}
+        others = {
+            user_id for user_id in user_ids if user_id not in (False, self.env.uid)
+        }
         if others:
             raise AccessError(
                 self.env._(

@@ -22,7 +22,7 @@ class GridInteraction(models.Model):
     center to call the consumer back within the term of the Callback topic
     (4 hours by default)."""
 
-    _inherit = "grid.interaction"
+    _inherit = "grid.interaction"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------
     # Fields
@@ -290,6 +290,4 @@ class GridInteraction(models.Model):
             return self.env._("Call back")
         timezone = self._callback_timezone()
         local = pytz.utc.localize(self.callback_due).astimezone(timezone)
-        return self.env._(
-            "Call back by %(time)s", time=local.strftime("%d.%m %H:%M")
-        )
+        return self.env._("Call back by %(time)s", time=local.strftime("%d.%m %H:%M"))

@@ -30,7 +30,7 @@ class GridInteraction(models.Model):
     """Complaints (duty 9): a statement that the consumer's rights were
     violated, answered in writing or by the channel the consumer chose."""
 
-    _inherit = "grid.interaction"
+    _inherit = "grid.interaction"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------
     # Fields

@@ -71,7 +71,7 @@ DEMO_BATCH = 100
 
 
 class GridInteraction(models.Model):
-    _inherit = "grid.interaction"
+    _inherit = "grid.interaction"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _demo_create_month(self, count=300, days=30, seed=2026):
@@ -86,7 +86,9 @@ class GridInteraction(models.Model):
             [("consumer_category", "!=", False)], order="id"
         )
         topics = self.env["grid.topic"].search([("child_ids", "=", False)], order="id")
-        operators = self.env.ref("grid_contact_center.group_operator").users.sorted("id")
+        operators = self.env.ref("grid_contact_center.group_operator").users.sorted(
+            "id"
+        )
         if not consumers or not topics or not operators:
             _logger.warning("Demo interactions skipped: no consumers, topics or users")
             return self.browse()
@@ -140,7 +142,9 @@ class GridInteraction(models.Model):
             "partner_id": partner.id,
             "service_point_id": partner.service_point_ids[:1].id,
             "caller_name": partner.name,
-            "caller_phone": (partner.mobile or partner.phone) if phone_channel else False,
+            "caller_phone": (partner.mobile or partner.phone)
+            if phone_channel
+            else False,
             "topic_id": topic.id,
             "description": rng.choice(DEMO_REQUESTS.get(topic.code, ["—"])),
             "answered_in_contact": answered_in_contact,
@@ -205,9 +209,11 @@ class GridInteraction(models.Model):
         few were missed for the supervisor's list."""
         attempts = []
         for interaction in self.filtered(
-            lambda record: record.callback_required
-            and record.callback_due
-            and record.callback_due < now
+            lambda record: (
+                record.callback_required
+                and record.callback_due
+                and record.callback_due < now
+            )
         ):
             draw = rng.random()
             if draw < 0.15:
@@ -234,7 +240,9 @@ class GridInteraction(models.Model):
             return
         today = fields.Date.context_today(self)
         appointments = self.env["grid.appointment"]
-        for interaction in self.filtered(lambda record: record.topic_id.code in ("1.1", "1.4"))[:24]:
+        for interaction in self.filtered(
+            lambda record: record.topic_id.code in ("1.1", "1.4")
+        )[:24]:
             office = rng.choice(offices)
             future = rng.random() < 0.5
             first = today + timedelta(days=1) if future else today - timedelta(days=20)
@@ -246,7 +254,9 @@ class GridInteraction(models.Model):
             ]
             if not free:
                 continue
-            state = "booked" if future else rng.choice(["attended", "attended", "no_show"])
+            state = (
+                "booked" if future else rng.choice(["attended", "attended", "no_show"])
+            )
             appointments |= appointments.create(
                 {
                     "partner_id": interaction.partner_id.id,

@@ -109,10 +109,9 @@ class GridOffice(models.Model):
         local dates ``first`` to ``last``.
 
         Slots follow the attendances of the office's calendar, lunch breaks
-        excluded. Days off of every calendar of the company, the public
-        holidays and the days off of the office's calendar have none; a
-        partial day off of the office's calendar removes the slots it
-        overlaps.
+        excluded. Public holidays, the company's days off and whole days off
+        of the office's calendar have no slots. A partial day off of the
+        office's calendar removes the slots it overlaps.
         """
         self.ensure_one()
         timezone = self._timezone()
@@ -146,9 +145,11 @@ class GridOffice(models.Model):
             else:
                 days_off.update(_days_covered(leave.date_from, leave.date_to, timezone))
         attendances = calendar.attendance_ids.filtered(
-            lambda attendance: attendance.day_period != "lunch"
-            and not attendance.display_type
-            and not attendance.resource_id
+            lambda attendance: (
+                attendance.day_period != "lunch"
+                and not attendance.display_type
+                and not attendance.resource_id
+            )
         )
         by_weekday = defaultdict(list)
         for attendance in attendances:

@@ -40,17 +40,18 @@ def address_search_key(text):
     return " ".join(_NON_WORD.sub(" ", text).split())
 
 
-def address_tsquery(text):
+def address_tsquery(text, prefix=False):
     """Turn a typed address into a ``to_tsquery`` text, or "" when nothing is
-    left of it: every word must occur, a word with a digit as typed (house 5
-    does not match 15) and a word of letters as the start of a word, so that
-    a street can be typed in part."""
+    left of it. Every word must occur in the address, in any order. With
+    ``prefix``, a word of letters may also be the start of a word, so that a
+    street can be typed in part; a word with a digit always matches whole
+    (house 5 does not match 15)."""
     terms = []
     for word in address_search_key(text).split():
-        if any(char.isdigit() for char in word):
-            terms.append(word)
-        else:
+        if prefix and not any(char.isdigit() for char in word):
             terms.append(f"{word}:*")
+        else:
+            terms.append(word)
     return " & ".join(terms)
 
 
@@ -150,7 +151,7 @@ class GridServicePoint(models.Model):
         "ленина 5 14" finds "Калининград, ул. Ленина, д. 5, кв. 14"."""
         if operator not in ("ilike", "=", "=ilike") or not value:
             return super()._search_display_name(operator, value)
-        tsquery = address_tsquery(value)
+        tsquery = self._address_tsquery_with_matches(value)
         if not tsquery:
             return [("name", "=", value.strip())]
         return expression.OR(
@@ -217,16 +218,34 @@ class GridServicePoint(models.Model):
         )
 
     @api.model
+    def _address_tsquery_with_matches(self, text):
+        """Return the tsquery of ``text`` with whole words if any address
+        matches it, else the one where words of letters match prefixes.
+
+        Whole words come first because the full-text index finds them by
+        skipping through the rarest word's entries, while a prefix such as
+        "калининград:*" makes it read every entry of a large town.
+        """
+        exact = address_tsquery(text)
+        if not exact:
+            return ""
+        self.env.cr.execute(SQL("SELECT EXISTS %s", self._address_match_query(exact)))
+        if self.env.cr.fetchone()[0]:
+            return exact
+        return address_tsquery(text, prefix=True)
+
+    @api.model
     def find_by_address(self, text, limit=20):
         """Return the service points whose address contains every word of
         ``text``, best match first.
 
-        Words with a digit (house, building, apartment) must match a whole
-        word, other words the start of one, in any order. An address equal
-        to the typed one comes first, then one that contains the typed words
-        in the typed order, then the shortest. Record rules apply.
+        Words match whole words in any order; when no address has them all,
+        words of letters match the start of a word (a street typed in part).
+        An address equal to the typed one comes first, then one that contains
+        the typed words in the typed order, then the shortest. Record rules
+        apply.
         """
-        tsquery = address_tsquery(text)
+        tsquery = self._address_tsquery_with_matches(text)
         if not tsquery:
             return self.browse()
         key = address_search_key(text)

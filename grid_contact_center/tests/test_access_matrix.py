@@ -115,7 +115,9 @@ class TestRecordAccess(GridContactCenterCase):
     @users("cc_dispatcher")
     def test_dispatcher_reads_caller_of_outage(self):
         report = self.outage_report.with_user(self.env.user)
-        self.assertEqual(report.read(["caller_phone"])[0]["caller_phone"], "+7 999 111-22-44")
+        self.assertEqual(
+            report.read(["caller_phone"])[0]["caller_phone"], "+7 999 111-22-44"
+        )
 
     @users("cc_dispatcher")
     def test_dispatcher_does_not_see_theft_reports(self):

@@ -19,8 +19,9 @@ class TestAddressLookup(GridContactCenterCase):
     def test_tsquery_digits_whole_words_prefix(self):
         self.assertEqual(
             address_tsquery("Светлогорск, ул. Янтарная, д. 8, кв. 3"),
-            "светлогорск:* & янтарная:* & 8 & 3",
+            "светлогорск & янтарная & 8 & 3",
         )
+        self.assertEqual(address_tsquery("Янтар 8", prefix=True), "янтар:* & 8")
         self.assertEqual(address_tsquery("ул. д. кв."), "")
 
     @users("cc_operator")

@@ -220,7 +220,9 @@ class TestAppointmentConcurrency(BaseCase):
     def _remove_records(self):
         with self.registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-            env["grid.appointment"].search([("office_id", "=", self.office_id)]).unlink()
+            env["grid.appointment"].search(
+                [("office_id", "=", self.office_id)]
+            ).unlink()
             env["grid.office"].browse(self.office_id).unlink()
             env["resource.calendar"].browse(self.calendar_id).unlink()
             env["res.partner"].browse(self.partner_id).unlink()
@@ -240,7 +242,9 @@ class TestAppointmentConcurrency(BaseCase):
             env_b = odoo.api.Environment(cr_b, self.operator_uid, {})
             office_b = env_b["grid.office"].browse(self.office_id)
             # Operator B's transaction sees the seat free...
-            self.assertEqual(env_b["grid.appointment"]._free_seats(office_b, self.start), [1])
+            self.assertEqual(
+                env_b["grid.appointment"]._free_seats(office_b, self.start), [1]
+            )
             # ...while operator A books it and commits.
             self._book(cr_a)
             cr_a.commit()

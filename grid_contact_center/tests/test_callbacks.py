@@ -27,8 +27,10 @@ class TestCallbacks(GridContactCenterCase):
 
     def callback_activities(self, interaction):
         return interaction.activity_ids.filtered(
-            lambda activity: activity.activity_type_id
-            == self.env.ref("grid_contact_center.mail_activity_type_callback")
+            lambda activity: (
+                activity.activity_type_id
+                == self.env.ref("grid_contact_center.mail_activity_type_callback")
+            )
         )
 
     @users("cc_operator")

@@ -167,7 +167,9 @@ class GridDesk(models.TransientModel):
             settlement = desk.service_point_id.settlement_id or desk.new_settlement_id
             desk.energy_organisation_ids = organisations._for_settlement(settlement)
 
-    @api.depends("topic_id", "received_at", "company_id", "channel", "answered_in_contact")
+    @api.depends(
+        "topic_id", "received_at", "company_id", "channel", "answered_in_contact"
+    )
     def _compute_deadlines(self):
         interactions = self.env["grid.interaction"]
         callback_topic = self.env.ref("grid_contact_center.topic_8").sudo()
@@ -193,10 +195,15 @@ class GridDesk(models.TransientModel):
     @api.onchange("topic_id")
     def _onchange_topic_id(self):
         if self.topic_kind == "complaint" and not self.complaint_answer_channel:
-            self.complaint_answer_channel = "phone" if self.channel in (
-                "phone_in",
-                "phone_out",
-            ) else "letter"
+            self.complaint_answer_channel = (
+                "phone"
+                if self.channel
+                in (
+                    "phone_in",
+                    "phone_out",
+                )
+                else "letter"
+            )
 
     # ------------------------------------------------------------
     # Actions
@@ -324,11 +331,7 @@ class GridDesk(models.TransientModel):
         )
         # A complaint is answered in writing after its investigation, never
         # during the call that registers it.
-        if (
-            self.answered_in_contact
-            and self.answer
-            and self.topic_kind != "complaint"
-        ):
+        if self.answered_in_contact and self.answer and self.topic_kind != "complaint":
             interaction.action_answer()
         return interaction
 

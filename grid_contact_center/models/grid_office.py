@@ -29,7 +29,7 @@ class GridOffice(models.Model):
     # Fields
     # ------------------------------------------------------------
 
-    name = fields.Char(required=True, translate=True, tracking=True)
+    name = fields.Char(required=True, tracking=True)
     sequence = fields.Integer(default=10)
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company

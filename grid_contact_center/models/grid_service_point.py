@@ -18,10 +18,12 @@ HOUSE_PREFIX = "д."
 BUILDING_PREFIX = "корп."
 APARTMENT_PREFIX = "кв."
 # Words that people type or omit at will, left out of the search key so that
-# "Ленина 5-14" finds "ул. Ленина, д. 5, кв. 14".
+# "Ленина 5-14" finds "ул. Ленина, д. 5, кв. 14". Longer forms come first
+# ("пр-т" before "пр"), and "Набережная" stays because it is also a street
+# name.
 _ADDRESS_NOISE = re.compile(
-    r"\b(?:г|гор|город|пос|п|пгт|с|село|дер|д|ул|улица|пр|пр-т|проспект|пер|"
-    r"переулок|ш|шоссе|б-р|бульвар|пл|площадь|наб|набережная|мкр|"
+    r"\b(?:г|гор|город|пос|п|пгт|с|село|дер|д|ул|улица|пр-кт|пр-т|пр|проспект|"
+    r"пер|переулок|ш|шоссе|б-р|бульвар|пл|площадь|наб|мкр|"
     r"корп|к|стр|строение|кв|квартира|дом)\b\.?",
     re.IGNORECASE,
 )
@@ -48,7 +50,7 @@ def address_tsquery(text, prefix=False):
     (house 5 does not match 15)."""
     terms = []
     for word in address_search_key(text).split():
-        if prefix and not any(char.isdigit() for char in word):
+        if prefix and not _has_digit(word):
             terms.append(f"{word}:*")
         else:
             terms.append(word)
@@ -239,36 +241,54 @@ class GridServicePoint(models.Model):
         """Return the service points whose address contains every word of
         ``text``, best match first.
 
-        Words match whole words in any order; when no address has them all,
+        Words match whole words in any order. When no address has them all,
         words of letters match the start of a word (a street typed in part).
         An address equal to the typed one comes first, then one that contains
-        the typed words in the typed order, then the shortest. Record rules
-        apply.
+        the typed words in the typed order, then one with the typed numbers
+        in the typed order (house 81, apartment 24 before house 24, apartment
+        81), then the shortest. Record rules apply.
         """
-        tsquery = self._address_tsquery_with_matches(text)
-        if not tsquery:
+        exact = address_tsquery(text)
+        if not exact:
             return self.browse()
+        ids = self._find_by_address_ids(text, exact, limit)
+        prefix = address_tsquery(text, prefix=True)
+        if not ids and prefix != exact:
+            ids = self._find_by_address_ids(text, prefix, limit)
+        return self.browse(ids)
+
+    @api.model
+    def _find_by_address_ids(self, text, tsquery, limit):
         key = address_search_key(text)
+        numbers = " ".join(word for word in key.split() if _has_digit(word))
         query = self._search([])
+        address = self._field_to_sql(self._table, "address_search_key", query)
         query.add_where(
             SQL(
                 "to_tsvector(%s::regconfig, COALESCE(%s, '')) "
                 "@@ to_tsquery(%s::regconfig, %s)",
                 TSV_CONFIG,
-                self._field_to_sql(self._table, "address_search_key", query),
+                address,
                 TSV_CONFIG,
                 tsquery,
             )
         )
-        address = self._field_to_sql(self._table, "address_search_key", query)
+        padded = SQL("' ' || %s || ' '", address)
         query.order = SQL(
-            "%s = %s DESC, strpos(%s, %s) > 0 DESC, length(%s), %s",
+            "%s = %s DESC, strpos(%s, %s) > 0 DESC, strpos(%s, %s) > 0 DESC, "
+            "length(%s), %s",
             address,
             key,
-            address,
-            key,
+            padded,
+            f" {key} ",
+            padded,
+            f" {numbers} ",
             address,
             self._field_to_sql(self._table, "id", query),
         )
         query.limit = limit
-        return self.browse(query.get_result_ids())
+        return query.get_result_ids()
+
+
+def _has_digit(word):
+    return any(char.isdigit() for char in word)

@@ -388,6 +388,10 @@ def consumers(registry):
 
 @pytest.fixture(scope="module")
 def samples(registry, consumers):
+    return _pick_samples(registry)
+
+
+def _pick_samples(registry):
     """Pick the consumers whose callers are looked up, with the caller's
     number in another format than the stored one and the typed address."""
     rng = random.Random(SEED + 1)

@@ -169,8 +169,13 @@ class GridServicePoint(models.Model):
 
     def init(self):
         result = super().init()
-        # The address lookup matches whole words through this index; the
-        # trigram index of address_search_key serves "contains" searches.
+        # The address lookup finds a fully typed address through the btree
+        # index and matches words through the full-text one. The trigram
+        # index of address_search_key serves "contains" searches.
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS grid_service_point_address_key_idx "
+            "ON grid_service_point (address_search_key)"
+        )
         self.env.cr.execute(
             SQL(
                 "CREATE INDEX IF NOT EXISTS grid_service_point_address_tsv_idx "
@@ -241,24 +246,34 @@ class GridServicePoint(models.Model):
         """Return the service points whose address contains every word of
         ``text``, best match first.
 
-        Words match whole words in any order. When no address has them all,
-        words of letters match the start of a word (a street typed in part).
-        An address equal to the typed one comes first, then one that contains
-        the typed words in the typed order, then one with the typed numbers
-        in the typed order (house 81, apartment 24 before house 24, apartment
-        81), then the shortest. Record rules apply.
+        The addresses equal to the typed one, abbreviations and punctuation
+        aside, are returned alone. Otherwise every word must match a whole
+        word, in any order, and when no address has them all, words of
+        letters match the start of a word (a street typed in part). An
+        address with the typed words in the typed order comes first, then
+        one with the typed numbers in the typed order (house 81, apartment
+        24 before house 24, apartment 81), then the shortest. Record rules
+        apply.
         """
         exact = address_tsquery(text)
         if not exact:
             return self.browse()
-        ids = self._find_by_address_ids(text, exact, limit)
+        same = self.search_fetch(
+            [("address_search_key", "=", address_search_key(text))],
+            ["partner_id", "full_address"],
+            limit=limit,
+            order="id",
+        )
+        if same:
+            return same
+        points = self._find_by_address(text, exact, limit)
         prefix = address_tsquery(text, prefix=True)
-        if not ids and prefix != exact:
-            ids = self._find_by_address_ids(text, prefix, limit)
-        return self.browse(ids)
+        if not points and prefix != exact:
+            points = self._find_by_address(text, prefix, limit)
+        return points
 
     @api.model
-    def _find_by_address_ids(self, text, tsquery, limit):
+    def _find_by_address(self, text, tsquery, limit):
         key = address_search_key(text)
         numbers = " ".join(word for word in key.split() if _has_digit(word))
         query = self._search([])
@@ -287,7 +302,10 @@ class GridServicePoint(models.Model):
             self._field_to_sql(self._table, "id", query),
         )
         query.limit = limit
-        return query.get_result_ids()
+        # The consumer comes in the same query, as every caller reads it.
+        return self._fetch_query(
+            query, self._determine_fields_to_fetch(["partner_id", "full_address"])
+        )
 
 
 def _has_digit(word):

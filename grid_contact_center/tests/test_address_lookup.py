@@ -32,12 +32,26 @@ class TestAddressLookup(GridContactCenterCase):
         self.assertNotIn(self.flat_13, found)
 
     @users("cc_operator")
-    def test_exact_address_ranked_first(self):
+    def test_typed_address_returned_alone(self):
         found = self.env["grid.service.point"].find_by_address(
             "Светлогорск, Янтарная, 8, 3"
         )
+        self.assertEqual(found, self.service_point)
+
+    @users("cc_operator")
+    def test_typed_order_ranked_first(self):
+        swapped = self.env["grid.service.point"].create(
+            {
+                "settlement_id": self.settlement.id,
+                "street": "ул. Янтарная",
+                "house": "3",
+                "apartment": "8",
+            }
+        )
+        found = self.env["grid.service.point"].find_by_address("Янтарная 8 3")
         self.assertEqual(found[0], self.service_point)
-        self.assertIn(self.other_street, found)
+        self.assertEqual(found[1], self.other_street)
+        self.assertEqual(found[-1], swapped)
 
     @users("cc_operator")
     def test_street_typed_in_part(self):

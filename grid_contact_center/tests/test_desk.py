@@ -209,3 +209,31 @@ class TestDesk(GridContactCenterCase):
         desk.topic_id = self.topic_info
         action = desk.save().action_register_next()
         self.assertEqual(action["params"]["next"]["res_model"], "grid.desk")
+
+    @users("cc_operator")
+    def test_service_point_phone_picks_point(self):
+        points = self.env["grid.service.point"].sudo()
+        points.create(
+            {
+                "partner_id": self.consumer.id,
+                "settlement_id": self.settlement.id,
+                "street": "ул. Морская",
+                "house": "2",
+            }
+        )
+        dacha = points.create(
+            {
+                "partner_id": self.consumer.id,
+                "settlement_id": self.settlement.id,
+                "street": "ул. Лесная",
+                "house": "9",
+                "phone": "8 (4012) 55-66-77",
+            }
+        )
+        desk = self.desk()
+        desk.caller_phone = "+74012556677"
+        self.assertEqual(desk.partner_id, self.consumer)
+        self.assertEqual(desk.service_point_id, dacha)
+        desk.caller_phone = "+7 999 765-43-21"
+        self.assertEqual(desk.partner_id, self.consumer)
+        self.assertEqual(desk.service_point_id, dacha)

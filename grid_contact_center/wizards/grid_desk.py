@@ -133,7 +133,7 @@ class GridDesk(models.TransientModel):
             elif searched or not desk.partner_id:
                 desk.partner_id = desk.partner_id & partners
 
-    @api.depends("partner_id", "address_query")
+    @api.depends("partner_id", "address_query", "caller_phone")
     def _compute_service_point_id(self):
         for desk in self:
             if not desk.partner_id:
@@ -142,11 +142,17 @@ class GridDesk(models.TransientModel):
             if desk.service_point_id.partner_id == desk.partner_id:
                 continue
             points = desk.partner_id.service_point_ids
+            # A point is told by the address typed or by its own phone.
             if desk.address_query:
                 found = self.env["grid.service.point"].find_by_address(
                     desk.address_query, limit=MAX_CANDIDATES
                 )
                 points = (found & points) or points
+            if len(points) > 1 and desk.caller_phone:
+                rows = self.env["grid.contact.number"].find_by_phone(
+                    desk.caller_phone, company=desk.company_id
+                )
+                points = (rows.service_point_id & points) or points
             desk.service_point_id = points[:1] if len(points) == 1 else False
 
     @api.depends("partner_id")

@@ -25,3 +25,4 @@ from . import test_complaints
 from . import test_desk
 from . import test_directory
 from . import test_tour_desk
+from . import test_views

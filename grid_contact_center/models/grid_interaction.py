@@ -143,9 +143,15 @@ class GridInteraction(models.Model):
     answered_at = fields.Datetime(readonly=True, copy=False)
     closed_at = fields.Datetime(readonly=True, copy=False)
     appointment_ids = fields.One2many(
-        "grid.appointment", "interaction_id", string="Office Appointments"
+        "grid.appointment",
+        "interaction_id",
+        string="Office Appointments",
+        groups="grid_contact_center.group_operator",
     )
-    appointment_count = fields.Integer(compute="_compute_appointment_count")
+    appointment_count = fields.Integer(
+        compute="_compute_appointment_count",
+        groups="grid_contact_center.group_operator",
+    )
 
     _sql_constraints = [
         (

@@ -55,7 +55,10 @@ class GridInteraction(models.Model):
         tracking=True,
     )
     callback_attempt_ids = fields.One2many(
-        "grid.callback.attempt", "interaction_id", string="Callback Attempts"
+        "grid.callback.attempt",
+        "interaction_id",
+        string="Callback Attempts",
+        groups="grid_contact_center.group_operator",
     )
     callback_done_at = fields.Datetime(
         string="Called Back At",

@@ -1,4 +1,4 @@
-from odoo.tests import users
+from odoo.tests import Form, users
 
 from .common import GridContactCenterCase
 
@@ -54,3 +54,19 @@ class TestViews(GridContactCenterCase):
         action = self.env["grid.desk"]._action_open({"default_caller_phone": "1"})
         self.assertEqual(action["res_model"], "grid.desk")
         self.assertEqual(action["context"], {"default_caller_phone": "1"})
+
+    def test_field_roles_open_their_reports(self):
+        reports = {
+            self.inspector: self.env.ref("grid_contact_center.topic_4"),
+            self.dispatcher: self.topic_outage,
+        }
+        for user, topic in reports.items():
+            with self.subTest(user=user.login):
+                report = self.env["grid.interaction"].create(
+                    {"topic_id": topic.id, "partner_id": self.consumer.id}
+                )
+                form = Form(report.with_user(user))
+                self.assertEqual(form.topic_id, topic)
+                form.description = "Checked on site"
+                form.save()
+                self.assertEqual(report.description, "Checked on site")

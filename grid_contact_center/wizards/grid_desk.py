@@ -4,6 +4,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from ..models.grid_interaction import CHANNELS, OPEN_STATES
+from ..models.grid_interaction_callback import CALLBACK_TOPIC
 from ..models.grid_interaction_complaint import ANSWER_CHANNELS
 from ..models.res_partner import CONSUMER_CATEGORIES
 from ..tools.phone import normalize_phone
@@ -178,18 +179,19 @@ class GridDesk(models.TransientModel):
     )
     def _compute_deadlines(self):
         interactions = self.env["grid.interaction"]
-        callback_topic = self.env.ref("grid_contact_center.topic_8").sudo()
+        callback_topic = self.env.ref(CALLBACK_TOPIC, raise_if_not_found=False)
         for desk in self:
             desk.deadline = interactions._topic_deadline(
                 desk.topic_id, desk.received_at, desk.company_id
             )
             if (
-                desk.channel == "phone_in"
+                callback_topic
+                and desk.channel == "phone_in"
                 and not desk.answered_in_contact
                 and desk.topic_id.callback_when_unanswered
             ):
                 desk.callback_due = interactions._topic_deadline(
-                    callback_topic, desk.received_at, desk.company_id
+                    callback_topic.sudo(), desk.received_at, desk.company_id
                 )
             else:
                 desk.callback_due = False

@@ -22,6 +22,16 @@ MATRIX = {
     "grid.desk": ("", "rwcd", "rwcd", "rwcd", "", ""),
     "grid.appointment.booking": ("", "rwcd", "rwcd", "rwcd", "", ""),
     "grid.appointment.booking.slot": ("", "rwcd", "rwcd", "rwcd", "", ""),
+    # Grid topology, outages and notices.
+    "grid.element": ("r", "r", "r", "rwcd", "r", "r"),
+    "grid.element.import": ("", "", "", "rwcd", "", ""),
+    "grid.element.import.line": ("", "", "", "rwcd", "", ""),
+    "grid.outage": ("", "r", "r", "rwcd", "rwc", "r"),
+    "grid.outage.etr": ("", "r", "r", "rwcd", "rc", ""),
+    "grid.notice.campaign": ("", "r", "rwc", "rwcd", "r", ""),
+    "grid.notice.recipient": ("", "rw", "rw", "rwcd", "r", ""),
+    "grid.power.quality.report": ("", "rwc", "rwc", "rwcd", "rwc", ""),
+    "grid.unmetered.report": ("", "rwc", "rwc", "rwcd", "", "rw"),
 }
 OPERATIONS = {"r": "read", "w": "write", "c": "create", "d": "unlink"}
 

@@ -24,3 +24,10 @@ from . import grid_notice_campaign
 from . import grid_notice_recipient
 from . import sms_tracker
 from . import mail_mail
+from . import grid_callback_attempt
+from . import grid_interaction_callback
+from . import grid_interaction_complaint
+from . import grid_office
+from . import grid_appointment
+from . import grid_energy_organisation
+from . import grid_interaction_demo

@@ -124,9 +124,11 @@ class GridContactNumber(models.Model):
         key = phone_key(raw, company.grid_default_area_code)
         if not key:
             return self.browse()
-        return self.search(
+        # One round trip: the callers read the consumer and service point.
+        return self.search_fetch(
             [
                 ("number_key", "=", key[0]),
                 ("company_id", "in", [False, company.id]),
-            ]
+            ],
+            ["partner_id", "service_point_id", "company_id", "extension", "origin"],
         )

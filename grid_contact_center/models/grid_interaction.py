@@ -1,10 +1,9 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..tools.phone import has_caller_id, normalize_phone
-from .grid_topic import TOPIC_KINDS
 
 CHANNELS = [
     ("phone_in", "Incoming Call"),
@@ -25,6 +24,9 @@ STATES = [
 ]
 OPEN_STATES = ("new", "in_progress", "forwarded")
 SEQUENCE_CODE = "grid.interaction"
+CALLER_DATA_GROUPS = (
+    "grid_contact_center.group_operator,grid_contact_center.group_dispatcher"
+)
 
 
 class GridInteraction(models.Model):
@@ -78,18 +80,29 @@ class GridInteraction(models.Model):
         check_company=True,
         domain="[('partner_id', '=?', partner_id)]",
     )
-    caller_name = fields.Char(help="Name the caller gave, as typed.")
-    caller_phone = fields.Char(help="Caller's telephone number as typed or received.")
-    caller_phone_e164 = fields.Char(
-        string="Caller Phone (E.164)", compute="_compute_caller_phone", store=True
+    # Inspectors act on reports of theft and unmetered consumption, whose
+    # callers may want to stay unknown to them: only the roles that talk to
+    # callers see who called.
+    caller_name = fields.Char(
+        help="Name the caller gave, as typed.", groups=CALLER_DATA_GROUPS
     )
-    caller_phone_warning = fields.Char(compute="_compute_caller_phone", store=True)
+    caller_phone = fields.Char(
+        help="Caller's telephone number as typed or received.",
+        groups=CALLER_DATA_GROUPS,
+    )
+    caller_phone_e164 = fields.Char(
+        string="Caller Phone (E.164)",
+        compute="_compute_caller_phone",
+        store=True,
+        groups=CALLER_DATA_GROUPS,
+    )
+    caller_phone_warning = fields.Char(
+        compute="_compute_caller_phone", store=True, groups=CALLER_DATA_GROUPS
+    )
     topic_id = fields.Many2one(
         "grid.topic", index=True, tracking=True, ondelete="restrict"
     )
-    topic_kind = fields.Selection(
-        TOPIC_KINDS, related="topic_id.kind", store=True, string="Kind"
-    )
+    topic_kind = fields.Selection(related="topic_id.kind", store=True, string="Kind")
     answer_script = fields.Html(related="topic_id.answer_script")
     description = fields.Text(help="What the consumer asked or reported.")
     answer = fields.Text(help="What the consumer was told.")
@@ -129,6 +142,16 @@ class GridInteraction(models.Model):
     )
     answered_at = fields.Datetime(readonly=True, copy=False)
     closed_at = fields.Datetime(readonly=True, copy=False)
+    appointment_ids = fields.One2many(
+        "grid.appointment",
+        "interaction_id",
+        string="Office Appointments",
+        groups="grid_contact_center.group_operator",
+    )
+    appointment_count = fields.Integer(
+        compute="_compute_appointment_count",
+        groups="grid_contact_center.group_operator",
+    )
 
     _sql_constraints = [
         (
@@ -204,12 +227,24 @@ class GridInteraction(models.Model):
             return overdue
         return ["!", "&", *overdue]
 
+    def _compute_appointment_count(self):
+        counts = dict(
+            self.env["grid.appointment"]._read_group(
+                [("interaction_id", "in", self.ids)], ["interaction_id"], ["__count"]
+            )
+        )
+        for interaction in self:
+            interaction.appointment_count = counts.get(interaction, 0)
+
     # ------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_assignment(
+            {vals.get("user_id") for vals in vals_list if "user_id" in vals}
+        )
         by_company = defaultdict(list)
         for vals in vals_list:
             if vals.get("name", self.env._("New")) == self.env._("New"):
@@ -227,6 +262,10 @@ class GridInteraction(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if "user_id" in vals and any(
+            interaction.user_id.id != vals["user_id"] for interaction in self
+        ):
+            self._check_assignment({vals["user_id"]})
         if "deadline" in vals and not vals.get("deadline_change_reason"):
             manual = self._filter_manual_deadline_change(vals)
             if manual:
@@ -289,9 +328,53 @@ class GridInteraction(models.Model):
     def action_reopen(self):
         self.write({"state": "in_progress", "answered_at": False, "closed_at": False})
 
+    def action_take(self):
+        """Assign the interactions to the current user."""
+        self.write({"user_id": self.env.uid})
+
+    def action_view_appointments(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "grid_contact_center.grid_appointment_action"
+        )
+        action["domain"] = [("interaction_id", "=", self.id)]
+        action["context"] = {"default_interaction_id": self.id}
+        return action
+
+    def action_book_appointment(self):
+        """Open the booking of an office visit for the interaction's consumer."""
+        self.ensure_one()
+        return self.env["grid.appointment.booking"]._action_open(
+            {
+                "default_interaction_id": self.id,
+                "default_partner_id": self.partner_id.id,
+                "default_topic_id": self.topic_id.id,
+            }
+        )
+
     # ------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------
+
+    @api.model
+    def _check_assignment(self, user_ids):
+        """Raise unless the current user may assign interactions to
+        ``user_ids``: operators take work or put it back unassigned, and
+        only supervisors hand it to someone else."""
+        if self.env.su or self.env.user.has_group(
+            "grid_contact_center.group_supervisor"
+        ):
+            return
+        others = {
+            user_id for user_id in user_ids if user_id not in (False, self.env.uid)
+        }
+        if others:
+            raise AccessError(
+                self.env._(
+                    "Only supervisors assign interactions to other operators. "
+                    "Take the interaction yourself or leave it unassigned."
+                )
+            )
 
     @api.model
     def _topic_deadline(self, topic, received_at, company):

@@ -15,6 +15,9 @@ DEADLINE_UNITS = [
     ("calendar_days", "Calendar Days"),
     ("working_days", "Working Days"),
 ]
+# Kinds of questions that the consumer expects an answer to over the
+# telephone; reports go to dispatch or inspection, which act on them instead.
+CALLBACK_KINDS = ("information", "consultation", "service_request")
 ROUTINGS = [
     ("none", "Contact Center"),
     ("dispatch", "Dispatch"),
@@ -58,6 +61,14 @@ class GridTopic(models.Model):
         help="Who handles reports on this topic after the contact center registers "
         "them.",
     )
+    callback_when_unanswered = fields.Boolean(
+        string="Call Back If Not Answered",
+        compute="_compute_callback_when_unanswered",
+        store=True,
+        readonly=False,
+        help="An incoming call on this topic that is not answered during the call "
+        "makes a callback due within the answer term of the Callback topic (8).",
+    )
     answer_script = fields.Html(
         translate=True,
         sanitize_style=True,
@@ -81,6 +92,11 @@ class GridTopic(models.Model):
             topic.display_name = (
                 f"{topic.code} {topic.name}" if topic.code else topic.name
             )
+
+    @api.depends("kind")
+    def _compute_callback_when_unanswered(self):
+        for topic in self:
+            topic.callback_when_unanswered = topic.kind in CALLBACK_KINDS
 
     # ------------------------------------------------------------
     # Constraints

@@ -59,6 +59,11 @@ class ResPartner(models.Model):
     contact_number_ids = fields.One2many(
         "grid.contact.number", "partner_id", string="Indexed Numbers", readonly=True
     )
+    grid_addresses = fields.Char(
+        string="Service Point Addresses",
+        compute="_compute_grid_addresses",
+        help="Addresses of the consumer's active service points.",
+    )
     phone_lookup = fields.Char(
         string="Phone Number (any format)",
         compute="_compute_phone_lookup",
@@ -87,6 +92,50 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.interaction_count = counts.get(partner, 0)
+
+    def _grid_addresses_by_partner(self):
+        points = self.env["grid.service.point"].search(
+            [("partner_id", "in", self.ids)], order="full_address, id"
+        )
+        addresses = {}
+        for point in points:
+            addresses.setdefault(point.partner_id.id, []).append(point.full_address)
+        return addresses
+
+    def _compute_grid_addresses(self):
+        addresses = self._grid_addresses_by_partner() if self.ids else {}
+        for partner in self:
+            partner.grid_addresses = "; ".join(addresses.get(partner.id, []))
+
+    @api.depends_context("grid_consumer_label")
+    def _compute_display_name(self):
+        """With ``grid_consumer_label`` in the context, add the account number
+        and the first service point's address, so that an operator tells
+        consumers of the same name apart in a drop-down list."""
+        super()._compute_display_name()
+        if not self.env.context.get("grid_consumer_label"):
+            return
+        consumers = self.filtered("consumer_category")
+        addresses = consumers._grid_addresses_by_partner() if consumers.ids else {}
+        for partner in consumers:
+            parts = [partner.display_name]
+            if partner.account_number:
+                parts.append(
+                    self.env._("account %(number)s", number=partner.account_number)
+                )
+            partner_addresses = addresses.get(partner.id)
+            if partner_addresses:
+                extra = len(partner_addresses) - 1
+                parts.append(
+                    partner_addresses[0]
+                    if not extra
+                    else self.env._(
+                        "%(address)s and %(count)s more",
+                        address=partner_addresses[0],
+                        count=extra,
+                    )
+                )
+            partner.display_name = ", ".join(parts)
 
     def _compute_phone_lookup(self):
         for partner in self:
@@ -176,6 +225,11 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"default_partner_id": self.id}
         return action
+
+    def action_grid_open_desk(self):
+        """Open the operator's desk for a new interaction with this consumer."""
+        self.ensure_one()
+        return self.env["grid.desk"]._action_open({"default_partner_id": self.id})
 
     def action_view_grid_service_points(self):
         self.ensure_one()

@@ -17,3 +17,12 @@ from . import test_restoration
 from . import test_topology_import
 from . import test_unmetered_report
 from . import test_outage_views
+from . import test_access_matrix
+from . import test_address_lookup
+from . import test_appointments
+from . import test_callbacks
+from . import test_complaints
+from . import test_desk
+from . import test_directory
+from . import test_tour_desk
+from . import test_views

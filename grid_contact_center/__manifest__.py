@@ -79,6 +79,7 @@
         "web.assets_tests": [
             "grid_contact_center/static/tests/tours/grid_outage_tour.js",
             "grid_contact_center/static/tests/tours/grid_desk_tour.js",
+            "grid_contact_center/static/tests/tours/grid_meter_reading_tour.js",
         ],
     },
     "post_init_hook": "post_init_hook",

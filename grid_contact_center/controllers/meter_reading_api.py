@@ -147,7 +147,6 @@ def _language(company):
 
 
 def _result_json(Reading, index, result):
-    reading = result.get("reading")
     item = {
         "index": index,
         "status": result["status"],
@@ -160,22 +159,24 @@ def _result_json(Reading, index, result):
             for finding in result.get("findings") or []
         ],
     }
+    reading = result.get("reading")
     if reading:
+        values = result["values"]
+        period = values["period_start"]
         item.update(
             {
                 "reading_id": reading.id,
-                "state": reading.state,
-                "period": reading.period_start.strftime("%Y-%m")
-                if reading.period_start
-                else None,
+                "state": values["state"],
+                "period": period.strftime("%Y-%m") if period else None,
             }
         )
-        if reading.state != "rejected" and reading.days:
+        if values["state"] != "rejected" and values["days"]:
             item["consumption"] = {
-                f"t{zone}": reading[f"consumption_t{zone}"]
-                for zone in range(1, reading.meter_id.zone_count + 1)
+                zone: values[f"consumption_{zone}"]
+                for zone in ("t1", "t2", "t3")
+                if values[f"consumption_{zone}"] is not False
             }
-            item["consumption"]["total"] = reading.consumption_total
+            item["consumption"]["total"] = values["consumption_total"]
     return item
 
 

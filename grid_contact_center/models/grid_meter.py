@@ -265,14 +265,35 @@ class GridMeter(models.Model):
     # Business methods
     # ------------------------------------------------------------
 
-    def _grid_spec(self):
-        """Return what the plausibility rules need to know about the meter."""
-        self.ensure_one()
-        return MeterSpec(
-            zone_count=self.zone_count,
-            integer_digits=self.integer_digits,
-            decimal_digits=self.decimal_digits,
-            multiplier=self.multiplier,
-            installation_date=self.installation_date or None,
-            next_verification_date=self.next_verification_date or None,
+    def _grid_specs(self):
+        """Return ``{meter id: MeterSpec}``: what the plausibility rules need
+        to know about each meter, read field by field for all meters at once."""
+        columns = zip(
+            self.ids,
+            self.mapped("zone_count"),
+            self.mapped("integer_digits"),
+            self.mapped("decimal_digits"),
+            self.mapped("multiplier"),
+            self.mapped("installation_date"),
+            self.mapped("next_verification_date"),
+            strict=True,
         )
+        return {
+            meter_id: MeterSpec(
+                zone_count=zone_count,
+                integer_digits=integer_digits,
+                decimal_digits=decimal_digits,
+                multiplier=multiplier,
+                installation_date=installed or None,
+                next_verification_date=next_verification or None,
+            )
+            for (
+                meter_id,
+                zone_count,
+                integer_digits,
+                decimal_digits,
+                multiplier,
+                installed,
+                next_verification,
+            ) in columns
+        }

@@ -33,3 +33,4 @@ from . import test_meter_reading_import
 from . import test_meter_reading_intake
 from . import test_meter_reading_rules
 from . import test_meter_reading_window
+from . import test_meter_reading_tour

@@ -128,14 +128,28 @@ class TestMeterReadingIntake(MeterReadingCase):
         self.assertEqual(results[0]["findings"][0]["code"], "meter_unknown")
 
     def test_queries_do_not_grow_with_rows(self):
+        # Each meter at its own service point of its own consumer, so that
+        # a field read per row would show as a query per row.
+        consumers = self.env["res.partner"].create(
+            [
+                {"name": f"Потребитель {number}", "consumer_category": "household"}
+                for number in range(60)
+            ]
+        )
+        points = self.env["grid.service.point"].create(
+            [
+                {"name": f"SP-Q-{number:04d}", "partner_id": consumer.id}
+                for number, consumer in enumerate(consumers)
+            ]
+        )
         meters = self.env["grid.meter"].create(
             [
                 {
                     "name": f"Q-{number:04d}",
-                    "service_point_id": self.service_point.id,
+                    "service_point_id": point.id,
                     "installation_date": "2020-01-01",
                 }
-                for number in range(60)
+                for number, point in enumerate(points)
             ]
         )
         self.env["grid.meter.reading"].create(

@@ -323,12 +323,31 @@ class TestMeterReadingRules(MeterReadingCase):
         reading = self.record(self.meter, "2026-03-06", 1660.0)
         with self.assertRaises(AccessError):
             reading.action_accept()
+        with self.assertRaises(AccessError):
+            reading.write({"state": "accepted"})
+        interaction = self.env["grid.interaction"].create(
+            {"topic_id": self.env.ref("grid_contact_center.topic_3").id}
+        )
+        reading.interaction_id = interaction
+        self.assertEqual(interaction.meter_reading_ids, reading)
 
     @users("cc_supervisor")
     def test_received_reading_cannot_change(self):
         reading = self.record(self.meter, "2026-03-06", 1510.0)
         with self.assertRaisesRegex(UserError, "cannot be changed"):
             reading.value_t1 = 1520.0
+
+    def test_previous_reading_cannot_be_deleted(self):
+        last = self.record(self.meter, "2026-03-06", 1510.0)
+        previous = last.previous_date
+        earlier = self.env["grid.meter.reading"].search(
+            [("meter_id", "=", self.meter.id), ("reading_date", "=", previous)]
+        )
+        with self.assertRaisesRegex(UserError, "cannot be deleted"):
+            earlier.unlink()
+        last.unlink()
+        earlier.unlink()
+        self.assertFalse(earlier.exists())
 
 
 class TestMeters(MeterReadingCase):

@@ -173,20 +173,26 @@ class GridMeterReadingImport(models.TransientModel):
         self.env.invalidate_all()
 
     def _grid_result_cells(self, Reading, result, labels):
-        reading = result.get("reading")
         messages = "; ".join(
             Reading._grid_finding_message(finding)
             for finding in result.get("findings") or []
         )
-        if not reading:
+        if not result.get("reading"):
             return [labels[result["status"]], "", "", "", messages]
+        values = result["values"]
         consumption = (
-            reading.consumption_total
-            if reading.state != "rejected" and reading.days
+            values["consumption_total"]
+            if values["state"] != "rejected" and values["days"]
             else ""
         )
-        period = reading.period_start.strftime("%Y-%m") if reading.period_start else ""
-        return [labels[result["status"]], reading.id, consumption, period, messages]
+        period = values["period_start"]
+        return [
+            labels[result["status"]],
+            result["reading"].id,
+            consumption,
+            period.strftime("%Y-%m") if period else "",
+            messages,
+        ]
 
     def _grid_result_header(self):
         return [

@@ -3,6 +3,8 @@ from odoo import api, fields, models
 METER_READING_TOPIC = "grid_contact_center.topic_3"
 
 
+# Each feature extends the interaction in its own file.
+# pylint: disable=consider-merging-classes-inherited
 class GridInteraction(models.Model):
     _inherit = "grid.interaction"
 

@@ -68,3 +68,16 @@ class TestMeterReadingForms(MeterReadingCase):
         self.assertIn("day 25", form.window_description)
         reading = form.save()
         self.assertEqual(reading.consumption_t1, 50.0)
+
+    @users("cc_dispatcher")
+    def test_dispatcher_opens_forms_without_readings(self):
+        point = Form(self.service_point.with_env(self.env))
+        self.assertEqual(len(point.meter_ids), 4)
+        self.assertNotIn("meter_reading_ids", point._view["fields"])
+        interaction = (
+            self.env["grid.interaction"]
+            .sudo()
+            .create({"topic_id": self.topic_outage.id, "user_id": self.operator.id})
+        )
+        form = Form(interaction.with_env(self.env))
+        self.assertNotIn("meter_reading_ids", form._view["fields"])

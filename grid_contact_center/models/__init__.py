@@ -31,3 +31,11 @@ from . import grid_office
 from . import grid_appointment
 from . import grid_energy_organisation
 from . import grid_interaction_demo
+from . import res_company_meter_reading
+from . import grid_api_key
+from . import grid_meter
+from . import grid_meter_reading
+from . import grid_meter_reading_window
+from . import grid_service_point_meter
+from . import grid_interaction_meter_reading
+from . import res_config_settings_meter_reading

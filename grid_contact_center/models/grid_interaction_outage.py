@@ -16,6 +16,8 @@ DISPATCH_REPORT_TYPES = ("interruption", "power_quality")
 ROUTABLE_STATES = ("new", "in_progress", "forwarded")
 
 
+# Each feature extends the interaction in its own file.
+# pylint: disable=consider-merging-classes-inherited
 class GridInteraction(models.Model):
     _inherit = "grid.interaction"
 

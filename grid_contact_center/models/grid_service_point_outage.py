@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 
 
+# Each feature extends the service point in its own file.
+# pylint: disable=consider-merging-classes-inherited
 class GridServicePoint(models.Model):
     _inherit = "grid.service.point"
 

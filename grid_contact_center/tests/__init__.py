@@ -26,3 +26,11 @@ from . import test_desk
 from . import test_directory
 from . import test_tour_desk
 from . import test_views
+from . import test_meter_reading_api
+from . import test_meter_reading_export
+from . import test_meter_reading_forms
+from . import test_meter_reading_import
+from . import test_meter_reading_intake
+from . import test_meter_reading_rules
+from . import test_meter_reading_window
+from . import test_meter_reading_tour

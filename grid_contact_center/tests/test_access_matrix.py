@@ -32,6 +32,16 @@ MATRIX = {
     "grid.notice.recipient": ("", "rw", "rw", "rwcd", "r", ""),
     "grid.power.quality.report": ("", "rwc", "rwc", "rwcd", "rwc", ""),
     "grid.unmetered.report": ("", "rwc", "rwc", "rwcd", "", "rw"),
+    # Meters and meter readings. Operators and inspectors write readings only
+    # to link them to an interaction; accepting and rejecting is checked in
+    # the model.
+    "grid.meter": ("", "r", "r", "rwcd", "r", "rwc"),
+    "grid.meter.reading": ("", "rwc", "rwc", "rwcd", "", "rwc"),
+    "grid.meter.reading.window": ("r", "r", "r", "rwcd", "r", "r"),
+    "grid.meter.reading.import": ("", "", "rwc", "rwc", "", ""),
+    "grid.meter.reading.export": ("", "", "rwc", "rwc", "", ""),
+    "grid.api.key": ("", "", "", "rwcd", "", ""),
+    "grid.api.key.show": ("", "", "", "rwc", "", ""),
 }
 OPERATIONS = {"r": "read", "w": "write", "c": "create", "d": "unlink"}
 

@@ -1,0 +1,2 @@
+from . import meter_reading_api
+from . import meter_reading_export

@@ -39,3 +39,4 @@ from . import grid_meter_reading_window
 from . import grid_service_point_meter
 from . import grid_interaction_meter_reading
 from . import res_config_settings_meter_reading
+from . import grid_interaction_service_quality

@@ -34,3 +34,5 @@ from . import test_meter_reading_intake
 from . import test_meter_reading_rules
 from . import test_meter_reading_window
 from . import test_meter_reading_tour
+from . import test_service_quality_report
+from . import test_register_export

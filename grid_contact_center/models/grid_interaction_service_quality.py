@@ -11,7 +11,7 @@ class GridInteraction(models.Model):
     and the register does not otherwise record: whether the contact led the
     consumer to sign a grid-connection or transmission contract."""
 
-    _inherit = "grid.interaction"
+    _inherit = "grid.interaction"  # pylint: disable=consider-merging-classes-inherited
 
     contract_outcome = fields.Selection(
         CONTRACT_OUTCOMES,

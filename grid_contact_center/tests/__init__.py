@@ -36,3 +36,5 @@ from . import test_meter_reading_window
 from . import test_meter_reading_tour
 from . import test_service_quality_report
 from . import test_register_export
+from . import test_dashboard
+from . import test_monthly_report

@@ -8,8 +8,9 @@ import openpyxl
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError
-from odoo.tests import HttpCase, new_test_user, tagged, users
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged, users
 
+from ..tools import xlsx_register
 from ..wizards import grid_interaction_register_export
 from .common import GridContactCenterCase
 
@@ -40,6 +41,57 @@ def read_xlsx(export):
     finally:
         os.unlink(path)
     return [list(row) for row in workbook.active.iter_rows(values_only=True)]
+
+
+class TestRegisterWriter(TransactionCase):
+    """The streaming XLSX writer on values that break naive XML."""
+
+    COLUMNS = [("Текст", "text"), ("Когда", "datetime"), ("Да/нет", "boolean")]
+
+    def _write(self, rows):
+        descriptor, path = tempfile.mkstemp(suffix=".xlsx")
+        os.close(descriptor)
+        self.addCleanup(os.unlink, path)
+        count = xlsx_register.write_register_workbook(
+            path, "Журнал: март/апрель", self.COLUMNS, rows, ("Да", "Нет")
+        )
+        return count, openpyxl.load_workbook(path)
+
+    def test_special_characters_survive(self):
+        count, workbook = self._write(
+            [("<a & b> \"c\" 'd'", 46082.5, True), ("  пробелы  ", None, False)]
+        )
+        self.assertEqual(count, 2)
+        sheet = workbook.active
+        self.assertEqual(sheet.title, "Журнал  март апрель")
+        self.assertEqual(sheet.cell(2, 1).value, "<a & b> \"c\" 'd'")
+        self.assertEqual(sheet.cell(2, 2).value, datetime(2026, 3, 1, 12, 0))
+        self.assertEqual(sheet.cell(2, 3).value, "Да")
+        self.assertEqual(sheet.cell(3, 1).value, "  пробелы  ")
+        self.assertEqual(sheet.cell(3, 3).value, "Нет")
+        self.assertEqual(sheet.auto_filter.ref, "A1:C3")
+
+    def test_empty_cell_keeps_columns(self):
+        _count, workbook = self._write([(None, 46082.5, True)])
+        sheet = workbook.active
+        self.assertIsNone(sheet.cell(2, 1).value)
+        self.assertEqual(sheet.cell(2, 2).value, datetime(2026, 3, 1, 12, 0))
+        self.assertEqual(sheet.cell(2, 3).value, "Да")
+
+    def test_control_characters_dropped(self):
+        _count, workbook = self._write([("a\x01b\x0bc\td", None, None)])
+        self.assertEqual(workbook.active.cell(2, 1).value, "abc\td")
+
+    def test_long_text_cut_to_excel_limit(self):
+        _count, workbook = self._write([("я" * 40000, None, None)])
+        self.assertEqual(len(workbook.active.cell(2, 1).value), 32767)
+
+    def test_rows_past_sheet_limit_rejected(self):
+        with (
+            patch.object(xlsx_register, "MAX_DATA_ROWS", 2),
+            self.assertRaisesRegex(ValueError, "more than 2 rows"),
+        ):
+            self._write([("a", None, None)] * 3)
 
 
 @freeze_time("2026-03-20 12:00:00")

@@ -235,10 +235,13 @@ class GridInteractionRegisterExport(models.TransientModel):
                 user, "partner_id", "res_partner", "id", "partner_id"
             )
             if last_id is not None:
+                # The first condition alone bounds the index scan on
+                # received_at; with only the OR, every chunk would scan the
+                # index from its start.
                 query.add_where(
                     SQL(
-                        "(%(received)s > %(last_received)s OR (%(received)s = "
-                        "%(last_received)s AND %(id)s > %(last_id)s))",
+                        "%(received)s >= %(last_received)s AND (%(received)s > "
+                        "%(last_received)s OR %(id)s > %(last_id)s)",
                         received=SQL.identifier(alias, "received_at"),
                         id=SQL.identifier(alias, "id"),
                         last_received=last_received_at,

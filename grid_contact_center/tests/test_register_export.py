@@ -7,6 +7,7 @@ from unittest.mock import patch
 import openpyxl
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged, users
 
@@ -96,12 +97,16 @@ class TestRegisterWriter(TransactionCase):
 
 @freeze_time("2026-03-20 12:00:00")
 class TestRegisterExport(GridContactCenterCase):
-    """The XLSX register of interactions, read back cell by cell; the
-    supervisor works in Moscow time."""
+    """The XLSX register of interactions, read back cell by cell, in a
+    company of its own so that demo data does not count; the supervisor
+    works in Moscow time."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.export_company = cls.env["res.company"].create({"name": "Сети журнала"})
+        for user in cls.supervisor | cls.operator:
+            user.company_ids |= cls.export_company
         cls.supervisor.tz = "Europe/Moscow"
         cls.answered_in_time = cls._make(
             "phone_in",
@@ -133,9 +138,10 @@ class TestRegisterExport(GridContactCenterCase):
         # UTC is still 28 February there.
         cls.first_of_march = cls._make("office", datetime(2026, 2, 28, 21, 30))
         cls.last_of_february = cls._make("office", datetime(2026, 2, 28, 20, 30))
-        other_company = cls.env["res.company"].create({"name": "Чужие сети"})
+        # The supervisor works in the main company too, but exports from the
+        # register's company only.
         cls.foreign = cls._make(
-            "office", datetime(2026, 3, 3, 9, 0), company=other_company
+            "office", datetime(2026, 3, 3, 9, 0), company=cls.company
         )
 
     @classmethod
@@ -145,7 +151,7 @@ class TestRegisterExport(GridContactCenterCase):
                 "channel": channel,
                 "received_at": received_at,
                 "topic_id": cls.topic_complaint.id,
-                "company_id": (company or cls.company).id,
+                "company_id": (company or cls.export_company).id,
                 "partner_id": partner and partner.id,
                 "user_id": cls.operator.id if not company else False,
                 "team_id": False,
@@ -154,8 +160,10 @@ class TestRegisterExport(GridContactCenterCase):
         )
 
     def _export(self, date_from="2026-03-01", date_to="2026-03-31", domain="[]"):
-        return self.env["grid.interaction.register.export"].create(
-            {"date_from": date_from, "date_to": date_to, "domain": domain}
+        return (
+            self.env["grid.interaction.register.export"]
+            .with_context(allowed_company_ids=self.export_company.ids)
+            .create({"date_from": date_from, "date_to": date_to, "domain": domain})
         )
 
     @users("cc_supervisor")
@@ -257,7 +265,11 @@ class TestRegisterExport(GridContactCenterCase):
         domain = [("channel", "=", "letter")]
         export = (
             self.env["grid.interaction.register.export"]
-            .with_context(active_model="grid.interaction", active_domain=domain)
+            .with_context(
+                active_model="grid.interaction",
+                active_domain=domain,
+                allowed_company_ids=self.export_company.ids,
+            )
             .create({"date_from": False, "date_to": False})
         )
         self.assertEqual(export.domain, repr(domain))
@@ -271,14 +283,29 @@ class TestReportDownloads(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.supervisor = new_test_user(
-            cls.env, "cc_dl_supervisor", groups="grid_contact_center.group_supervisor"
-        )
-        cls.manager = new_test_user(
-            cls.env, "cc_dl_manager", groups="grid_contact_center.group_manager"
+        # A company of their own, so that demo data does not count.
+        company = cls.env["res.company"].create({"name": "Сети загрузки"})
+        cls.supervisor, cls.manager = (
+            new_test_user(
+                cls.env,
+                login,
+                groups=f"grid_contact_center.group_{role}",
+                company_id=company.id,
+                company_ids=[Command.set(company.ids)],
+            )
+            for login, role in (
+                ("cc_dl_supervisor", "supervisor"),
+                ("cc_dl_manager", "manager"),
+            )
         )
         cls.env["grid.interaction"].create(
-            {"channel": "letter", "received_at": datetime(2026, 3, 2, 9, 0)}
+            {
+                "channel": "letter",
+                "received_at": datetime(2026, 3, 2, 9, 0),
+                "company_id": company.id,
+                "user_id": False,
+                "team_id": False,
+            }
         )
 
     def test_register_streams_to_its_creator_only(self):

@@ -62,11 +62,14 @@ class TestServiceQualityReport(GridContactCenterCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.topic_request = cls.env.ref("grid_contact_center.topic_3")
+        # Companies of their own, so that demo data does not count.
+        cls.report_company = cls.env["res.company"].create({"name": "Западные сети"})
+        cls.report_company.resource_calendar_id.tz = "Europe/Moscow"
         cls.company_east = cls.env["res.company"].create(
             {"name": "Восточные сети", "grid_default_area_code": "343"}
         )
         cls.company_east.resource_calendar_id.tz = "Asia/Yekaterinburg"
-        cls.manager.company_ids |= cls.company_east
+        cls.manager.company_ids |= cls.report_company | cls.company_east
         cls.interactions = cls.env["grid.interaction"]
         info, complaint, request = (
             cls.topic_info,
@@ -131,7 +134,7 @@ class TestServiceQualityReport(GridContactCenterCase):
     def _make(
         cls, channel, received_at, topic, state="new", contract=False, company=None
     ):
-        company = company or cls.company
+        company = company or cls.report_company
         values = {
             "channel": channel,
             "received_at": received_at,
@@ -148,10 +151,11 @@ class TestServiceQualityReport(GridContactCenterCase):
         return cls.env["grid.interaction"].create(values)
 
     def _report(self, companies=None):
-        companies = companies or self.company
+        companies = companies or self.report_company
+        allowed = self.report_company | self.company_east
         return (
             self.env["grid.service.quality.report"]
-            .with_context(allowed_company_ids=(self.company | self.company_east).ids)
+            .with_context(allowed_company_ids=allowed.ids)
             .create({"year": 2026, "company_ids": [Command.set(companies.ids)]})
         )
 
@@ -176,7 +180,7 @@ class TestServiceQualityReport(GridContactCenterCase):
 
     @users("cc_manager")
     def test_companies_counted_in_own_time_zone(self):
-        values = self._report(self.company | self.company_east)._report_values()
+        values = self._report(self.report_company | self.company_east)._report_values()
         by_name = {company["name"]: company for company in values["companies"]}
         east_rows = {
             row["key"]: row["cells"] for row in by_name["Восточные сети"]["rows"]
@@ -187,7 +191,7 @@ class TestServiceQualityReport(GridContactCenterCase):
         self.assertEqual((telephone["previous"], telephone["current"]), (3, 0))
         self.assertEqual(telephone["change"], -100.0)
         main_rows = {
-            row["key"]: row["cells"] for row in by_name[self.company.name]["rows"]
+            row["key"]: row["cells"] for row in by_name["Западные сети"]["rows"]
         }
         self.assertEqual(main_rows["all"][0]["current"], 4)
 
@@ -217,7 +221,9 @@ class TestServiceQualityReport(GridContactCenterCase):
     def test_screen_shows_every_cell(self):
         report = self._report()
         document = html.fromstring(str(report.report_html))
-        table = document.xpath(f"//table[@data-company-id='{self.company.id}']")[0]
+        table = document.xpath(f"//table[@data-company-id='{self.report_company.id}']")[
+            0
+        ]
         for row in ROWS:
             cells = table.xpath(f".//tr[@data-row='{row}']/td")
             texts = [cell.text_content().strip() for cell in cells[2:]]
@@ -240,11 +246,11 @@ class TestServiceQualityReport(GridContactCenterCase):
 
     @users("cc_manager")
     def test_xlsx_matches_form_layout(self):
-        content = self._report(self.company | self.company_east)._render_xlsx()
+        content = self._report(self.report_company | self.company_east)._render_xlsx()
         workbook = openpyxl.load_workbook(io.BytesIO(content))
         self.assertEqual(len(workbook.worksheets), 2)
         sheet = workbook.worksheets[0]
-        self.assertEqual(sheet.title, self.company.name[:31])
+        self.assertEqual(sheet.title, "Западные сети")
         # Header: two lines, then the column numbers 1 to 17.
         self.assertEqual(sheet.cell(4, 1).value, "No.")
         self.assertEqual(sheet.cell(4, 2).value, "Indicator")

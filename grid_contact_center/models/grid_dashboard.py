@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from .grid_interaction import OPEN_STATES
+from .grid_outage import ACTIVE_STATES
 
 PERIODS = ("today", "week", "month")
 # Topics shown by name in the table of the interactions section; the rest are
@@ -132,6 +133,7 @@ class GridDashboard(models.AbstractModel):
             self._section_interactions(context),
             self._section_deadlines(context),
             self._section_complaints(context),
+            self._section_outages(context),
         ]
 
     @api.model
@@ -341,6 +343,77 @@ class GridDashboard(models.AbstractModel):
             "sequence": 30,
             "cards": cards,
             "tables": [],
+        }
+
+    @api.model
+    def _section_outages(self, context):
+        """Outages active now and the calls about outages in the period, with
+        the outages that drew the most calls."""
+        interactions = self.env["grid.interaction"]
+        active = [*self._company_domain(context), ("state", "in", ACTIVE_STATES)]
+        linked = [*self._period_domain(context), ("outage_id", "!=", False)]
+        per_outage = interactions._read_group(linked, ["outage_id"], ["__count"])
+        per_outage.sort(key=lambda group: -group[1])
+        shown = per_outage[:TOPIC_ROWS]
+        totals = dict(
+            interactions._read_group(
+                [("outage_id", "in", [outage.id for outage, _count in shown])],
+                ["outage_id"],
+                ["__count"],
+            )
+        )
+        rows = []
+        for outage, count in shown:
+            domain = [*self._period_domain(context), ("outage_id", "=", outage.id)]
+            rows.append(
+                {
+                    "label": outage.display_name,
+                    "values": [count, totals.get(outage, 0)],
+                    "action": self._window_action(
+                        "grid.interaction", outage.display_name, domain
+                    ),
+                }
+            )
+        calls = sum(count for _outage, count in per_outage)
+        return {
+            "key": "outages",
+            "title": self.env._("Outages"),
+            "sequence": 40,
+            "cards": [
+                {
+                    "key": "active",
+                    "label": self.env._("Active outages"),
+                    "value": self.env["grid.outage"].search_count(active),
+                    "action": self._window_action(
+                        "grid.outage", self.env._("Active outages"), active
+                    ),
+                },
+                {
+                    "key": "calls",
+                    "label": self.env._("Calls about outages"),
+                    "value": calls,
+                    "action": self._window_action(
+                        "grid.interaction", self.env._("Calls about outages"), linked
+                    ),
+                },
+                {
+                    "key": "calls_per_outage",
+                    "label": self.env._("Calls per outage"),
+                    "value": round(calls / len(per_outage), 1) if per_outage else None,
+                    "help": self.env._(
+                        "Interactions of the period linked to an outage, divided by "
+                        "the number of those outages."
+                    ),
+                },
+            ],
+            "tables": [
+                {
+                    "key": "outages",
+                    "title": self.env._("Calls per outage"),
+                    "columns": [self.env._("In the period"), self.env._("Since start")],
+                    "rows": rows,
+                }
+            ],
         }
 
     @api.model

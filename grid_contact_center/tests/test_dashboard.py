@@ -39,6 +39,21 @@ class TestDashboard(GridContactCenterCase):
         cls.supervisor.write(
             {"tz": "Europe/Moscow", "company_ids": [Command.link(cls.panel_company.id)]}
         )
+        element = cls.env["grid.element"].create(
+            {
+                "name": "ТП-17",
+                "code": "TP-17",
+                "kind": "transformer_substation",
+                "company_id": cls.panel_company.id,
+            }
+        )
+        cls.outage = cls.env["grid.outage"].create(
+            {
+                "element_ids": [Command.set(element.ids)],
+                "company_id": cls.panel_company.id,
+                "start_at": datetime(2026, 3, 17, 6, 0),
+            }
+        )
         make = cls._make
         info, complaint = cls.topic_info, cls.topic_complaint
         cls.answered_today = make(
@@ -82,6 +97,7 @@ class TestDashboard(GridContactCenterCase):
             datetime(2026, 3, 17, 9, 0),
             info,
             deadline=datetime(2026, 3, 18, 18, 0),
+            outage_id=cls.outage.id,
         )
         cls.forwarded_overdue = make(
             "phone_in",
@@ -89,6 +105,7 @@ class TestDashboard(GridContactCenterCase):
             cls.topic_outage,
             state="forwarded",
             deadline=datetime(2026, 3, 18, 8, 30),
+            outage_id=cls.outage.id,
         )
 
     @classmethod
@@ -164,6 +181,23 @@ class TestDashboard(GridContactCenterCase):
         week = cards_of(self._dashboard("week"), "complaints")
         self.assertEqual(week["answered"], 2)
         self.assertEqual(week["answered_in_time"], 50.0)
+
+    @users("cc_supervisor")
+    def test_outage_calls_per_outage(self):
+        today = cards_of(self._dashboard(), "outages")
+        self.assertEqual(today["active"], 1)
+        self.assertEqual(today["calls"], 1)
+        self.assertEqual(today["calls_per_outage"], 1.0)
+        week = cards_of(self._dashboard("week"), "outages")
+        self.assertEqual(week["calls"], 2)
+        (section,) = [
+            section
+            for section in self._dashboard()["sections"]
+            if section["key"] == "outages"
+        ]
+        (row,) = section["tables"][0]["rows"]
+        self.assertEqual(row["label"], self.outage.display_name)
+        self.assertEqual(row["values"], [1, 2])
 
     @users("cc_supervisor")
     def test_card_action_opens_its_records(self):

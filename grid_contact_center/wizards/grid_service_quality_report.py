@@ -81,6 +81,13 @@ class GridServiceQualityReport(models.TransientModel):
                 report._report_values(),
             )
 
+    @api.depends("year")
+    def _compute_display_name(self):
+        for report in self:
+            report.display_name = self.env._(
+                "Service-Quality Report %(year)s", year=report.year
+            )
+
     # ------------------------------------------------------------
     # Constraints
     # ------------------------------------------------------------

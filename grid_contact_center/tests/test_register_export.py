@@ -1,7 +1,7 @@
 import io
 import os
 import tempfile
-from datetime import datetime
+from datetime import date, datetime
 from unittest.mock import patch
 
 import openpyxl
@@ -114,6 +114,9 @@ class TestRegisterExport(GridContactCenterCase):
             deadline=datetime(2026, 4, 1, 20, 59, 59),
             answered_at=datetime(2026, 3, 5, 10, 0),
             state="answered",
+            answer="Ответ дан",
+            complaint_justified="unjustified",
+            complaint_answer_date=date(2026, 3, 5),
             caller_phone="+7 4012 65-43-21",
             partner=cls.consumer,
         )
@@ -128,6 +131,9 @@ class TestRegisterExport(GridContactCenterCase):
             deadline=datetime(2026, 2, 12, 20, 59, 59),
             answered_at=datetime(2026, 3, 1, 9, 0),
             state="closed",
+            answer="Ответ дан",
+            complaint_justified="justified",
+            complaint_answer_date=date(2026, 3, 1),
         )
         cls.open_in_time = cls._make(
             "website",

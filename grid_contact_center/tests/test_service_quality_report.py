@@ -1,5 +1,5 @@
 import io
-from datetime import datetime
+from datetime import date, datetime
 
 import openpyxl
 from lxml import html
@@ -20,14 +20,14 @@ EXPECTED_2026 = {
         "in_person": (3, 4, 33.33),
         "telephone": (6, 3, -50.0),
         "internet": (4, 2, -50.0),
-        "post": (0, 2, None),
+        "post": (0, 3, None),
         "other": (0, 1, None),
     },
     "complaint": {
         "in_person": (1, 1, 0.0),
         "telephone": (0, 0, 0.0),
         "internet": (2, 2, 0.0),
-        "post": (0, 1, None),
+        "post": (0, 2, None),
         "other": (0, 0, 0.0),
     },
     "service_request": {
@@ -110,6 +110,14 @@ class TestServiceQualityReport(GridContactCenterCase):
         cls._make("letter", datetime(2026, 8, 3, 9, 0), request)
         cls._make("letter", datetime(2026, 8, 4, 9, 0), complaint, "answered")
         cls._make("letter", datetime(2026, 8, 5, 9, 0), info, "cancelled")
+        # An answer date alone, with the complaint still open, is no resolution.
+        cls._make(
+            "letter",
+            datetime(2026, 8, 6, 9, 0),
+            complaint,
+            "in_progress",
+            complaint_answer_date=date(2026, 8, 20),
+        )
         fax = cls._make(
             "office", datetime(2026, 9, 1, 9, 0), info, contract="transmission"
         )
@@ -132,7 +140,14 @@ class TestServiceQualityReport(GridContactCenterCase):
 
     @classmethod
     def _make(
-        cls, channel, received_at, topic, state="new", contract=False, company=None
+        cls,
+        channel,
+        received_at,
+        topic,
+        state="new",
+        contract=False,
+        company=None,
+        **extra,
     ):
         company = company or cls.report_company
         values = {
@@ -148,6 +163,10 @@ class TestServiceQualityReport(GridContactCenterCase):
         if state in ("answered", "closed"):
             values["answer"] = "Ответ дан"
             values["answered_at"] = received_at
+            if topic.kind == "complaint":
+                values["complaint_justified"] = "partly"
+                values["complaint_answer_date"] = received_at.date()
+        values.update(extra)
         return cls.env["grid.interaction"].create(values)
 
     def _report(self, companies=None):
@@ -243,6 +262,7 @@ class TestServiceQualityReport(GridContactCenterCase):
         self.assertIn("In Person: Office Visit", text)
         self.assertIn("Other: every channel not listed above", text)
         self.assertIn("cancelled ones excluded", text)
+        self.assertIn("whatever the verdict", text)
 
     @users("cc_manager")
     def test_xlsx_matches_form_layout(self):

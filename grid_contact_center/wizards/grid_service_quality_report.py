@@ -23,8 +23,7 @@ CHANNEL_FORM_COLUMN = {
 }
 FORM_COLUMN_KEYS = ("in_person", "telephone", "internet", "post", "other")
 FORM_ROW_KEYS = ("all", "complaint", "service_request", "contract", "resolved")
-# States of a complaint that count as resolved until the register records a
-# resolution of its own: the consumer was given the answer.
+# States of a complaint whose answer went to the consumer.
 RESOLVED_STATES = ("answered", "closed")
 
 
@@ -193,8 +192,10 @@ class GridServiceQualityReport(models.TransientModel):
                 "Contract)."
             ),
             self.env._(
-                "Row 5 counts the complaints of row 2 that have been answered "
-                "(state Answered or Closed) when the report is made."
+                "Row 5 counts the complaints of row 2 that are resolved when the "
+                "report is made: answered or closed, with the verdict and the "
+                "answer date recorded, whatever the verdict (justified, partly "
+                "justified or not justified)."
             ),
             self.env._(
                 "Change, % = (current year - previous year) / previous year x 100, "
@@ -218,7 +219,14 @@ class GridServiceQualityReport(models.TransientModel):
     def _figure_groupby(self):
         """Return the interaction fields whose combinations decide the rows
         an interaction counts in; extensions add their own."""
-        return ["channel", "topic_kind", "contract_outcome", "state"]
+        return [
+            "channel",
+            "topic_kind",
+            "contract_outcome",
+            "state",
+            "complaint_justified",
+            "complaint_answer_date:year",
+        ]
 
     def _row_keys_of(self, group):
         """Return the keys of the rows that interactions with the values
@@ -226,7 +234,11 @@ class GridServiceQualityReport(models.TransientModel):
         keys = ["all"]
         if group["topic_kind"] == "complaint":
             keys.append("complaint")
-            if group["state"] in RESOLVED_STATES:
+            if (
+                group["state"] in RESOLVED_STATES
+                and group["complaint_justified"]
+                and group["complaint_answer_date:year"]
+            ):
                 keys.append("resolved")
         if group["topic_kind"] == "service_request":
             keys.append("service_request")

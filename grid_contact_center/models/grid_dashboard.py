@@ -100,13 +100,16 @@ class GridDashboard(models.AbstractModel):
 
     @api.model
     def _period_context(self, first_day, end_day, label, timezone, now, companies=None):
-        """Return the context that the section methods receive: the period
-        from ``first_day`` to ``end_day`` (excluded) at local midnight of
-        ``timezone`` as naive UTC datetimes, the end of the current local
-        day, the current time and the ids of the companies to count
-        (default: the user's allowed companies). Sections filter by these
-        companies explicitly, because the monthly e-mail runs as superuser,
-        whom record rules do not restrict."""
+        """Return the context that the section methods receive.
+
+        It holds the period from ``first_day`` to ``end_day`` (excluded) as
+        local dates and, from local midnight of ``timezone``, as naive UTC
+        datetimes; the end of the current local day; the current time; and
+        the ids of the companies to count (default: the user's allowed
+        companies). Sections filter by these companies explicitly, because
+        the monthly e-mail runs as superuser, whom record rules do not
+        restrict.
+        """
 
         def utc(day):
             local = timezone.localize(datetime.combine(day, time.min))
@@ -115,6 +118,9 @@ class GridDashboard(models.AbstractModel):
         today = pytz.utc.localize(now).astimezone(timezone).date()
         return {
             "period_label": label,
+            "day_from": first_day,
+            "day_to": end_day,
+            "timezone": timezone.zone,
             "date_from": utc(first_day),
             "date_to": utc(end_day),
             "today_end": utc(today + timedelta(days=1)),
@@ -132,6 +138,7 @@ class GridDashboard(models.AbstractModel):
         return [
             self._section_interactions(context),
             self._section_deadlines(context),
+            self._section_callbacks(context),
             self._section_complaints(context),
             self._section_outages(context),
         ]
@@ -280,9 +287,95 @@ class GridDashboard(models.AbstractModel):
         }
 
     @api.model
+    def _section_callbacks(self, context):
+        """Callbacks due now and late now, and in the period those made,
+        the share made by their deadline and those missed."""
+        interactions = self.env["grid.interaction"]
+        due = [*self._company_domain(context), ("callback_state", "=", "due")]
+        pending = [*due, ("callback_due", ">=", context["now"])]
+        late = [*due, ("callback_due", "<", context["now"])]
+        done = self._period_domain(context, "callback_done_at")
+        missed = [
+            *self._period_domain(context, "callback_due"),
+            ("callback_missed", "=", True),
+        ]
+        done_count = interactions.search_count(done)
+        in_time_count = self._count_where(
+            done,
+            lambda alias: SQL(
+                "%s <= %s",
+                SQL.identifier(alias, "callback_done_at"),
+                SQL.identifier(alias, "callback_due"),
+            ),
+        )
+        late_count = interactions.search_count(late)
+        missed_count = interactions.search_count(missed)
+        cards = [
+            {
+                "key": "due",
+                "label": self.env._("Callbacks due"),
+                "value": interactions.search_count(pending),
+                "action": self._window_action(
+                    "grid.interaction", self.env._("Callbacks due"), pending
+                ),
+            },
+            {
+                "key": "late",
+                "label": self.env._("Late, not made yet"),
+                "value": late_count,
+                "tone": "danger" if late_count else None,
+                "action": self._window_action(
+                    "grid.interaction", self.env._("Late callbacks"), late
+                ),
+            },
+            {
+                "key": "done",
+                "label": self.env._("Made in the period"),
+                "value": done_count,
+                "action": self._window_action(
+                    "grid.interaction", self.env._("Callbacks made"), done
+                ),
+            },
+        ]
+        cards += [
+            {
+                "key": "done_in_time",
+                "label": self.env._("Made by the deadline"),
+                "value": round(100.0 * in_time_count / done_count, 1)
+                if done_count
+                else None,
+                "unit": "%",
+                "help": self.env._(
+                    "Share of the callbacks made in the period that reached the "
+                    "consumer by the callback deadline."
+                ),
+            },
+            {
+                "key": "missed",
+                "label": self.env._("Missed in the period"),
+                "value": missed_count,
+                "tone": "warning" if missed_count else None,
+                "help": self.env._(
+                    "Callbacks due in the period that did not reach the consumer "
+                    "by the deadline, whether made late or not yet."
+                ),
+                "action": self._window_action(
+                    "grid.interaction", self.env._("Missed callbacks"), missed
+                ),
+            },
+        ]
+        return {
+            "key": "callbacks",
+            "title": self.env._("Callbacks"),
+            "sequence": 25,
+            "cards": cards,
+            "tables": [],
+        }
+
+    @api.model
     def _section_complaints(self, context):
-        """Complaints open now, and complaints answered in the period with
-        the share answered by their deadline."""
+        """Complaints open now, and complaints whose answer was sent in the
+        period (by their answer date) with the share sent by the deadline."""
         interactions = self.env["grid.interaction"]
         complaint = [("topic_kind", "=", "complaint")]
         open_domain = [
@@ -291,9 +384,24 @@ class GridDashboard(models.AbstractModel):
             ("state", "in", OPEN_STATES),
         ]
         overdue = [*open_domain, ("deadline", "<", context["now"])]
-        answered = [*complaint, *self._period_domain(context, "answered_at")]
+        answered = [
+            *self._company_domain(context),
+            *complaint,
+            ("complaint_answer_date", ">=", context["day_from"]),
+            ("complaint_answer_date", "<", context["day_to"]),
+        ]
         answered_count = interactions.search_count(answered)
-        in_time_count = self._count_answered_in_time(answered)
+        # The deadline is a time; its local date is the last day of the term.
+        in_time_count = self._count_where(
+            answered,
+            lambda alias: SQL(
+                "(%(deadline)s IS NULL OR %(answer_date)s <= "
+                "timezone(%(zone)s, timezone('UTC', %(deadline)s))::date)",
+                deadline=SQL.identifier(alias, "deadline"),
+                answer_date=SQL.identifier(alias, "complaint_answer_date"),
+                zone=context["timezone"],
+            ),
+        )
         share = (
             round(100.0 * in_time_count / answered_count, 1) if answered_count else None
         )
@@ -333,7 +441,7 @@ class GridDashboard(models.AbstractModel):
                 "unit": "%",
                 "help": self.env._(
                     "Share of the complaints answered in the period whose answer "
-                    "came by their deadline."
+                    "date is not later than the last day of their term."
                 ),
             },
         ]
@@ -417,14 +525,10 @@ class GridDashboard(models.AbstractModel):
         }
 
     @api.model
-    def _count_answered_in_time(self, domain):
-        """Return how many interactions of ``domain`` were answered by their
-        deadline (or have none); a domain cannot compare two fields."""
+    def _count_where(self, domain, condition):
+        """Return how many interactions match ``domain`` and the SQL that
+        ``condition(alias)`` returns; a domain cannot compare two fields."""
         query = self.env["grid.interaction"]._search(domain)
-        answered_at = SQL.identifier(query.table, "answered_at")
-        deadline = SQL.identifier(query.table, "deadline")
-        query.add_where(
-            SQL("(%s IS NULL OR %s <= %s)", deadline, answered_at, deadline)
-        )
+        query.add_where(condition(query.table))
         [(count,)] = self.env.execute_query(query.select("count(*)"))
         return count

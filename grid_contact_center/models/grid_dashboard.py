@@ -102,7 +102,7 @@ class GridDashboard(models.AbstractModel):
     def _period_context(self, first_day, end_day, label, timezone, now, companies=None):
         """Return the context that the section methods receive.
 
-        It holds the period from ``first_day`` to ``end_day`` (excluded) as
+        It contains the period from ``first_day`` to ``end_day`` (excluded) as
         local dates and, from local midnight of ``timezone``, as naive UTC
         datetimes; the end of the current local day; the current time; and
         the ids of the companies to count (default: the user's allowed
@@ -310,6 +310,7 @@ class GridDashboard(models.AbstractModel):
         )
         late_count = interactions.search_count(late)
         missed_count = interactions.search_count(missed)
+
         cards = [
             {
                 "key": "due",
@@ -406,6 +407,7 @@ class GridDashboard(models.AbstractModel):
             round(100.0 * in_time_count / answered_count, 1) if answered_count else None
         )
         overdue_count = interactions.search_count(overdue)
+
         cards = [
             {
                 "key": "open",
@@ -483,6 +485,7 @@ class GridDashboard(models.AbstractModel):
                 }
             )
         calls = sum(count for _outage, count in per_outage)
+
         return {
             "key": "outages",
             "title": self.env._("Outages"),

@@ -157,8 +157,8 @@ class GridServiceQualityReport(models.TransientModel):
         return CHANNEL_FORM_COLUMN.get(channel, "other")
 
     def _definitions(self):
-        """Return the notes that say how the register's records are counted:
-        which channels go to which column and what each row counts."""
+        """Return the notes that state how the register's records are
+        counted: which channels go to which column and what each row counts."""
         channel_labels = dict(
             self.env["grid.interaction"]
             ._fields["channel"]

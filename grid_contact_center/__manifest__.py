@@ -64,6 +64,13 @@
         "wizards/grid_api_key_show_views.xml",
         "wizards/grid_meter_reading_import_views.xml",
         "wizards/grid_meter_reading_export_views.xml",
+        "views/grid_interaction_service_quality_views.xml",
+        "wizards/grid_service_quality_report_views.xml",
+        "wizards/grid_interaction_register_export_views.xml",
+        "views/grid_dashboard_views.xml",
+        "views/res_config_settings_monthly_report_views.xml",
+        "data/grid_monthly_report_cron.xml",
+        "data/grid_monthly_report_mail_templates.xml",
         "views/grid_contact_center_menus.xml",
         "views/grid_outage_menus.xml",
     ],
@@ -76,10 +83,14 @@
         "demo/grid_meter_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "grid_contact_center/static/src/dashboard/**/*",
+        ],
         "web.assets_tests": [
             "grid_contact_center/static/tests/tours/grid_outage_tour.js",
             "grid_contact_center/static/tests/tours/grid_desk_tour.js",
             "grid_contact_center/static/tests/tours/grid_meter_reading_tour.js",
+            "grid_contact_center/static/tests/tours/grid_dashboard_tour.js",
         ],
     },
     "post_init_hook": "post_init_hook",

@@ -39,3 +39,8 @@ from . import grid_meter_reading_window
 from . import grid_service_point_meter
 from . import grid_interaction_meter_reading
 from . import res_config_settings_meter_reading
+from . import grid_interaction_service_quality
+from . import grid_dashboard
+from . import grid_monthly_report
+from . import res_company_monthly_report
+from . import res_config_settings_monthly_report

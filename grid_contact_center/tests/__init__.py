@@ -34,3 +34,7 @@ from . import test_meter_reading_intake
 from . import test_meter_reading_rules
 from . import test_meter_reading_window
 from . import test_meter_reading_tour
+from . import test_service_quality_report
+from . import test_register_export
+from . import test_dashboard
+from . import test_monthly_report

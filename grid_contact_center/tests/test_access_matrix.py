@@ -42,6 +42,12 @@ MATRIX = {
     "grid.meter.reading.export": ("", "", "rwc", "rwc", "", ""),
     "grid.api.key": ("", "", "", "rwcd", "", ""),
     "grid.api.key.show": ("", "", "", "rwc", "", ""),
+    # Reports. The dashboard and the monthly e-mail are abstract models with
+    # no records; get_dashboard checks the supervisor group itself.
+    "grid.service.quality.report": ("", "", "", "rwc", "", ""),
+    "grid.interaction.register.export": ("", "", "rwc", "rwc", "", ""),
+    "grid.dashboard": ("", "", "", "", "", ""),
+    "grid.monthly.report": ("", "", "", "", "", ""),
 }
 OPERATIONS = {"r": "read", "w": "write", "c": "create", "d": "unlink"}
 

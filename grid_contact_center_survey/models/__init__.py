@@ -8,3 +8,4 @@ from . import survey_user_input
 from . import grid_interaction
 from . import grid_survey_campaign
 from . import grid_survey_campaign_recipient
+from . import grid_dashboard_survey

@@ -9,3 +9,4 @@ from . import grid_call_report
 from . import grid_interaction
 from . import grid_service_point
 from . import res_partner
+from . import grid_dashboard_telephony

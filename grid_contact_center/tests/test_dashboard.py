@@ -2,7 +2,6 @@ from datetime import date, datetime
 
 from freezegun import freeze_time
 
-import odoo
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged, users
@@ -262,15 +261,6 @@ class TestDashboard(GridContactCenterCase):
 
 @tagged("post_install", "-at_install")
 class TestDashboardTour(HttpCase):
-    def setUp(self):
-        super().setUp()
-        # NOTE: on the first static file of a test session, the server threads
-        # read every addon's manifest (odoo.http.root.statics), and CPython
-        # 3.11.7's parser fails now and then when threads parse at the same
-        # time ("AST constructor recursion depth mismatch"), so assets fail to
-        # load. Computing the mapping here, in one thread, avoids the race.
-        self.assertTrue(odoo.http.root.statics)
-
     def test_supervisor_opens_overdue_from_dashboard(self):
         company = self.env["res.company"].create({"name": "Сети тура панели"})
         new_test_user(

@@ -23,6 +23,7 @@
         "views/grid_interaction_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/grid_call_cdr_import_views.xml",
+        "wizards/grid_desk_views.xml",
         "views/grid_contact_center_telephony_menus.xml",
     ],
     "demo": ["demo/grid_telephony_provider_demo.xml"],

@@ -3,9 +3,12 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_datetime
 
-from odoo.addons.grid_contact_center.tools.phone import normalize_phone
+from odoo.addons.grid_contact_center.tools.phone import (
+    has_caller_id,
+    normalize_phone,
+)
 
 from ..tools.events import EventError, validate_event
 
@@ -185,8 +188,14 @@ class GridCall(models.Model):
     # ------------------------------------------------------------
 
     def action_new_interaction(self):
-        """Open a new interaction prefilled from the call; saving it links it
-        to the call."""
+        """Open the operator's desk prefilled from the call, so that the
+        interaction registered there is linked to the call.
+
+        The desk gets the call's consumer when the phone index matched
+        exactly one, or the one the operator chose in the caller's card
+        (context key ``grid_partner_id``). Otherwise it searches the number
+        itself and lists every consumer with it.
+        """
         self.ensure_one()
         self.check_access("read")
         partner = self.partner_id
@@ -200,25 +209,28 @@ class GridCall(models.Model):
                 self.env.context["grid_service_point_id"]
             )
             partner = partner or point.partner_id
+        if point.partner_id != partner:
+            point = point.browse()
         inbound = self.direction != "outbound"
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "grid.interaction",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "current",
-            "context": {
-                "default_channel": "phone_in" if inbound else "phone_out",
-                "default_received_at": fields.Datetime.to_string(self.arrived_at),
-                "default_partner_id": partner.id,
-                "default_service_point_id": point.id,
-                "default_caller_phone": self.caller_number
-                if inbound
-                else self.called_number,
-                "default_caller_name": self.caller_name if inbound else False,
-                "grid_call_id": self.id,
-            },
+        if inbound:
+            number = self.caller_e164 or self.caller_number
+        else:
+            number = self.called_e164 or self.called_number
+        context = {
+            "default_call_id": self.id,
+            "default_company_id": self.company_id.id,
+            "default_channel": "phone_in" if inbound else "phone_out",
+            "default_received_at": fields.Datetime.to_string(self.arrived_at),
+            # E.164 when the number was read, so that the desk finds the
+            # consumers that the call matched whatever the PBX's area code.
+            "default_caller_phone": number if has_caller_id(number) else False,
+            "default_caller_name": (inbound and self.caller_name) or False,
         }
+        if partner:
+            context["default_partner_id"] = partner.id
+        if point:
+            context["default_service_point_id"] = point.id
+        return self.env["grid.desk"]._action_open(context)
 
     def action_open_interaction(self):
         self.ensure_one()
@@ -252,7 +264,6 @@ class GridCall(models.Model):
             ],
             limit=20,
         )
-        outages = self._grid_active_outages(points)
         return {
             "call": {
                 "id": self.id,
@@ -297,41 +308,29 @@ class GridCall(models.Model):
                 }
                 for interaction in interactions
             ],
-            "outages": outages,
+            "outages": self._grid_outage_cards(points),
         }
 
-    def _grid_active_outages(self, points):
-        """Outages at the service points, when an outage model is installed.
-
-        The outage register is a separate model, `grid.outage`; this reads it
-        only if the registry has it, through its link to service points and
-        its notion of being active (an `is_active` field, else a `state`).
-        """
-        if "grid.outage" not in self.env or not points:
-            return []
-        outage_model = self.env["grid.outage"]
-        links = [
-            name
-            for name, field in outage_model._fields.items()
-            if field.type in ("many2one", "many2many")
-            and field.comodel_name == "grid.service.point"
+    def _grid_outage_cards(self, points):
+        """Return the active outages at the service points as the caller's
+        card shows them: the number, the estimated restoration time in the
+        agent's time zone and the summary that the agent reads out."""
+        outages = self.env["grid.outage"]._active_for_service_points(points)
+        timezone = self.env.user.tz or self.company_id._grid_timezone().zone
+        return [
+            {
+                "id": outage.id,
+                "name": outage.name,
+                "kind": outage.kind,
+                "etr": format_datetime(
+                    self.env, outage.etr, tz=timezone, dt_format="short"
+                )
+                if outage.etr
+                else "",
+                "summary": outage._caller_summary(),
+            }
+            for outage in outages.sorted("start_at")
         ]
-        if not links or not outage_model.has_access("read"):
-            return []
-        domain = ["|"] * (len(links) - 1) + [(name, "in", points.ids) for name in links]
-        if "is_active" in outage_model._fields:
-            domain = [*domain, ("is_active", "=", True)]
-        elif "state" in outage_model._fields:
-            domain = [
-                *domain,
-                (
-                    "state",
-                    "not in",
-                    ("draft", "resolved", "closed", "cancelled", "done"),
-                ),
-            ]
-        outages = outage_model.search(domain, limit=10)
-        return [{"id": outage.id, "name": outage.display_name} for outage in outages]
 
     def _grid_notify(self, users, notification, payload):
         for user in users:

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 
 class GridInteraction(models.Model):
@@ -20,17 +20,6 @@ class GridInteraction(models.Model):
         )
         for interaction in self:
             interaction.call_count = counts.get(interaction, 0)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        interactions = super().create(vals_list)
-        call_id = self.env.context.get("grid_call_id")
-        if call_id and len(interactions) == 1:
-            # Started from a call's card: the call now points at it.
-            call = self.env["grid.call"].browse(call_id).exists()
-            if call and call.has_access("read") and not call.interaction_id:
-                call.sudo().interaction_id = interactions
-        return interactions
 
     def action_view_calls(self):
         self.ensure_one()

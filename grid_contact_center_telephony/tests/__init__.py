@@ -6,3 +6,4 @@ from . import test_screen_pop_tour
 from . import test_signatures
 from . import test_webhook_http
 from . import test_dashboard_telephony
+from . import test_call_desk

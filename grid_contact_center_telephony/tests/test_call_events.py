@@ -197,24 +197,6 @@ class TestCallEvents(TelephonyCase):
         )
         self.assertFalse(visible)
 
-    def test_interaction_from_call_is_prefilled_and_linked(self):
-        self.process(self.queue_call())
-        call = self.call().with_user(self.operator)
-        action = call.action_new_interaction()
-        context = action["context"]
-        self.assertEqual(context["default_partner_id"], self.consumer.id)
-        self.assertEqual(context["default_caller_phone"], "8 (4012) 55-66-77")
-        self.assertEqual(context["default_channel"], "phone_in")
-        interaction = (
-            self.env["grid.interaction"]
-            .with_user(self.operator)
-            .with_context(**context)
-            .create({"topic_id": self.env.ref("grid_contact_center.topic_4_2").id})
-        )
-        self.assertEqual(interaction.partner_id, self.consumer)
-        self.assertEqual(call.interaction_id, interaction)
-        self.assertEqual(interaction.call_ids, call)
-
     def test_screen_pop_card_as_operator(self):
         self.env["grid.interaction"].create(
             {
@@ -230,8 +212,7 @@ class TestCallEvents(TelephonyCase):
         )
         self.assertEqual(len(card["interactions"]), 1)
         self.assertTrue(card["call"]["has_caller_id"])
-        expected = [] if "grid.outage" not in self.env else card["outages"]
-        self.assertEqual(card["outages"], expected)
+        self.assertEqual(card["outages"], [])
 
     def test_statistics(self):
         self.process(self.queue_call("k1"))

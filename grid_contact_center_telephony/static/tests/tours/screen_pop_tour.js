@@ -5,6 +5,7 @@ const PROVIDER_CODE = "tour";
 const WEBHOOK_SECRET = "tour-secret";
 const EXTENSION = "3101";
 const CALLER = "8 (4012) 55-66-77";
+const CALLER_E164 = "+74012556677";
 
 async function postSignedEvents(events) {
     const body = new TextEncoder().encode(JSON.stringify({events}));
@@ -73,27 +74,46 @@ registry.category("web_tour.tours").add("grid_telephony_screen_pop", {
             trigger: ".o_grid_screen_pop_interaction",
         },
         {
-            content: "One click starts an interaction",
+            content: "and the outage at the consumer's service point with its ETR",
+            trigger:
+                ".o_grid_screen_pop_outage .o_grid_screen_pop_outage_etr:contains('Estimated restoration:')",
+        },
+        {
+            content: "One click opens the desk for the caller",
             trigger: ".o_grid_screen_pop_consumer .o_grid_screen_pop_new",
             run: "click",
         },
         {
-            content: "The new interaction is prefilled with the consumer",
+            content: "The desk is prefilled with the consumer",
             trigger:
                 ".o_form_view .o_field_widget[name='partner_id'] input:value('Тур Потребитель')",
         },
         {
             content: "and with the caller's number",
-            trigger: `.o_form_view .o_field_widget[name='caller_phone'] input:value('${CALLER}')`,
+            trigger: `.o_form_view .o_field_widget[name='caller_phone'] input:value('${CALLER_E164}')`,
         },
         {
-            content: "Save it",
-            trigger: ".o_form_view .o_form_button_save",
+            content: "and shows the call it was opened from",
+            trigger: ".o_form_view .o_field_widget[name='call_id'] a",
+        },
+        {
+            content: "Choose the topic by its code",
+            trigger: ".o_form_view .o_field_widget[name='topic_id'] input",
+            run: "edit 4.2",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item a:contains('Supply interruption')",
             run: "click",
         },
         {
-            content: "Saved",
-            trigger: ".o_form_view .o_form_saved",
+            content: "Register the interaction",
+            trigger: ".o_form_view button[name='action_register']",
+            run: "click",
+        },
+        {
+            content: "The registered report opens, linked to the outage",
+            trigger:
+                ".o_form_view .o_field_widget[name='outage_id'] input:value('OUT-TOUR')",
         },
     ],
 });

@@ -1,13 +1,10 @@
 import logging
 from datetime import timedelta
 
-import pytz
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, plaintext2html
 
-from ..tools.quiet_hours import quiet_hours_end
 from .grid_interaction_outage import NOTICE_CHANNELS
 
 _logger = logging.getLogger(__name__)
@@ -403,18 +400,9 @@ class GridNoticeRecipient(models.Model):
         """Return the UTC time at which the consumer's quiet hours around
         ``now`` end, or None when the consumer may be called now."""
         self.ensure_one()
-        partner = self.partner_id
-        if not partner:
+        if not self.partner_id:
             return None
-        zone = partner.tz or self.company_id._grid_timezone().zone
-        timezone = pytz.timezone(zone)
-        local_now = pytz.utc.localize(now).astimezone(timezone).replace(tzinfo=None)
-        end = quiet_hours_end(
-            local_now, partner.quiet_hours_start, partner.quiet_hours_end
-        )
-        if not end:
-            return None
-        return timezone.localize(end).astimezone(pytz.utc).replace(tzinfo=None)
+        return self.partner_id._grid_quiet_hours_end(now, self.company_id)
 
     @api.model
     def _schedule_deferred(self):

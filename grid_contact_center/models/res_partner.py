@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.quiet_hours import quiet_hours_end_utc
+
 CONSUMER_CATEGORIES = [
     ("household", "Household"),
     ("legal_entity", "Legal Entity"),
@@ -243,6 +245,22 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------
+
+    def _grid_quiet_hours_end(self, now, company):
+        """Return the naive UTC time at which the consumer's quiet hours
+        around the naive UTC ``now`` end, or None outside them. The hours
+        are read in the consumer's time zone, else in ``company``'s.
+
+        Notices by SMS and by call, and survey invitations by SMS, wait
+        until this time.
+        """
+        self.ensure_one()
+        return quiet_hours_end_utc(
+            now,
+            self.tz or company._grid_timezone(),
+            self.quiet_hours_start,
+            self.quiet_hours_end,
+        )
 
     @api.model
     def _check_account_number_free(self, number, company_id, exclude=None):

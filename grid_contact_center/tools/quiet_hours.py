@@ -2,7 +2,9 @@
 times alone. The hours are floats as Odoo's ``float_time`` widget stores them
 (22.5 is 22:30) and are read in the consumer's own time zone."""
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, tzinfo
+
+import pytz
 
 
 def _clock(hours: float) -> time:
@@ -32,3 +34,23 @@ def quiet_hours_end(local_now: datetime, start: float, end: float):
     if now_clock < end_clock:
         return today_end
     return None
+
+
+def quiet_hours_end_utc(now: datetime, zone, start: float, end: float):
+    """Return the naive UTC datetime at which the quiet hours that contain
+    the naive UTC ``now`` end, or None when ``now`` lies outside them.
+
+    ``zone`` is the consumer's time zone, as a pytz zone or its name. An
+    empty or unknown name counts as UTC, so that a stale zone name does not
+    stop the sending of notices.
+    """
+    if not isinstance(zone, tzinfo):
+        try:
+            zone = pytz.timezone(zone or "UTC")
+        except pytz.UnknownTimeZoneError:
+            zone = pytz.utc
+    local_now = pytz.utc.localize(now).astimezone(zone).replace(tzinfo=None)
+    local_end = quiet_hours_end(local_now, start, end)
+    if local_end is None:
+        return None
+    return zone.localize(local_end).astimezone(pytz.utc).replace(tzinfo=None)

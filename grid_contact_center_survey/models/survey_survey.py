@@ -3,8 +3,6 @@ import logging
 from odoo import Command, fields, models
 from odoo.exceptions import UserError
 
-from ..tools.quiet_hours import quiet_hours_end
-
 _logger = logging.getLogger(__name__)
 
 
@@ -72,11 +70,8 @@ class SurveySurvey(models.Model):
             values["grid_send_state"] = "queued"
             values["grid_send_after"] = now
         if channel == "sms":
-            values["grid_send_after"] = quiet_hours_end(
-                now,
-                partner.tz or company._grid_timezone().zone,
-                partner.quiet_hours_start,
-                partner.quiet_hours_end,
+            values["grid_send_after"] = (
+                partner._grid_quiet_hours_end(now, company) or now
             )
         values.update(extra)
         return values

@@ -1,4 +1,3 @@
-from . import test_quiet_hours
 from . import test_satisfaction
 from . import test_campaign
 from . import test_public_link

@@ -67,6 +67,16 @@ class TestSatisfactionSurvey(GridSurveyCase):
             1,
         )
 
+    def test_sms_outside_quiet_hours_due_now(self):
+        self.consumer.write(
+            {"notify_email": False, "quiet_hours_start": 22.0, "quiet_hours_end": 8.0}
+        )
+        with freeze_time("2026-03-10 09:00:00"):  # 12:00 in Moscow
+            self._interaction().action_close()
+            answer = self._invitations()
+        self.assertEqual(answer.grid_channel, "sms")
+        self.assertEqual(answer.grid_send_after, datetime(2026, 3, 10, 9, 0))
+
     def test_no_invitation_without_consent(self):
         self.consumer.write({"notify_email": False, "notify_sms": False})
         self._interaction().action_close()

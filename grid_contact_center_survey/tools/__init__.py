@@ -1,1 +1,0 @@
-from . import quiet_hours

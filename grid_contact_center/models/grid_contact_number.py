@@ -2,7 +2,7 @@ import logging
 
 from odoo import api, fields, models
 
-from ..tools.phone import phone_key, split_numbers
+from ..tools.phone import e164_from_key, phone_key, split_numbers
 
 _logger = logging.getLogger(__name__)
 
@@ -62,9 +62,7 @@ class GridContactNumber(models.Model):
                 {
                     "number": number,
                     "number_key": number_key,
-                    "e164": number_key
-                    if number_key.startswith("+")
-                    else "+7" + number_key,
+                    "e164": e164_from_key(number_key),
                     "extension": extension or False,
                     "origin": origin,
                     **links,

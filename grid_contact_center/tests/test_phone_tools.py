@@ -1,6 +1,6 @@
 from odoo.tests import BaseCase
 
-from ..tools.phone import normalize_phone, phone_key, split_numbers
+from ..tools.phone import e164_from_key, normalize_phone, phone_key, split_numbers
 
 
 class TestPhoneTools(BaseCase):
@@ -74,3 +74,7 @@ class TestPhoneTools(BaseCase):
         self.assertEqual(
             split_numbers("+7 495 123-45-67, 123"), ["+7 495 123-45-67 доб. 123"]
         )
+
+    def test_e164_from_key(self):
+        self.assertEqual(e164_from_key("9161234567"), "+79161234567")
+        self.assertEqual(e164_from_key("+375291234567"), "+375291234567")

@@ -120,6 +120,11 @@ def phone_key(raw, default_area_code: str | None = None) -> tuple[str, str] | No
     return None
 
 
+def e164_from_key(key: str) -> str:
+    """Return the E.164 form of a key of :func:`phone_key`."""
+    return key if key.startswith("+") else "+7" + key
+
+
 def normalize_phone(raw, default_area_code: str | None = None) -> PhoneNumber | None:
     """Reduce a typed or received number to a :class:`PhoneNumber`.
 
@@ -131,7 +136,7 @@ def normalize_phone(raw, default_area_code: str | None = None) -> PhoneNumber | 
     if result is None:
         return None
     key, extension = result
-    e164 = key if key.startswith("+") else "+7" + key
+    e164 = e164_from_key(key)
     try:
         parsed = phonenumbers.parse(e164, None)
         is_valid = phonenumbers.is_valid_number(parsed)

@@ -34,7 +34,7 @@ class TelephonyWebhook(http.Controller):
             .with_user(SUPERUSER_ID)
             .search_fetch(
                 [("code", "=", code), ("active", "=", True)],
-                ["kind", "company_id", "webhook_secret", "pbx_timezone"],
+                ["kind", "company_id", "webhook_secret", "pbx_timezone", "area_code"],
                 limit=1,
             )
         )

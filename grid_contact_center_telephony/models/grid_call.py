@@ -6,8 +6,9 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL, format_datetime
 
 from odoo.addons.grid_contact_center.tools.phone import (
+    e164_from_key,
     has_caller_id,
-    normalize_phone,
+    phone_key,
 )
 
 from ..tools.events import EventError, validate_event
@@ -392,11 +393,12 @@ class GridCall(models.Model):
             call, created = calls[call_id]
             status = {"status": "accepted"}
             try:
+                # The savepoint flushes the call's changes before its release,
+                # so that a failing update is rolled back here too.
                 with self.env.cr.savepoint():
                     for _index, event in items:
                         call._grid_apply(event, created, cache)
                         created = False
-                    self.env.flush_all()
             except Exception as error:
                 # A fault of ours must not hold back the other calls: their
                 # events are kept out of the log so that a retry applies them.
@@ -427,6 +429,7 @@ class GridCall(models.Model):
         first = {}
         for event in events:
             first.setdefault(event["call_id"], event)
+        now = self.env.cr.now()
         values = [
             SQL(
                 "(%s, %s, %s, 'webhook', 'started', %s, %s, %s, %s, %s, %s)",
@@ -437,8 +440,8 @@ class GridCall(models.Model):
                 event["direction"] or None,
                 self.env.uid,
                 self.env.uid,
-                SQL("now() at time zone 'UTC'"),
-                SQL("now() at time zone 'UTC'"),
+                now,
+                now,
             )
             for call_id, event in sorted(first.items())
         ]
@@ -474,13 +477,46 @@ class GridCall(models.Model):
                 )
             )
             found += self.env.cr.fetchall()
-        records = self.browse([row[0] for row in found])
-        # The rows may have changed since this transaction first read them.
-        records.invalidate_recordset()
-        return {
-            call_id: (record, call_id in created)
-            for record, (_id, call_id) in zip(records, found, strict=True)
+        result = {}
+        for row_id, call_id in found:
+            record = self.browse(row_id)
+            if call_id in created:
+                event = first[call_id]
+                record._grid_cache_inserted(
+                    {
+                        "provider_id": provider.id,
+                        "company_id": provider.company_id.id,
+                        "external_call_id": call_id,
+                        "source": "webhook",
+                        "state": "started",
+                        "arrived_at": event["occurred_at"],
+                        "direction": event["direction"] or False,
+                        "create_uid": self.env.uid,
+                        "write_uid": self.env.uid,
+                        "create_date": now,
+                        "write_date": now,
+                    }
+                )
+            else:
+                # The row may have changed since this transaction first read it.
+                record.invalidate_recordset()
+            result[call_id] = (record, call_id in created)
+        return result
+
+    def _grid_cache_inserted(self, values):
+        """Put the row that this transaction has just inserted with ``values``
+        into the cache, so that applying the call's first event reads
+        nothing back. Every other column of the row is empty, and so are its
+        many2many relations."""
+        self.ensure_one()
+        empty = {
+            name: False
+            for name, field in self._fields.items()
+            if field.store
+            and (field.column_type or field.type == "many2many")
+            and name not in values
         }
+        self._update_cache({**empty, **values}, validate=False)
 
     @api.model
     def _grid_insert_events(self, provider, valid, calls):
@@ -521,8 +557,9 @@ class GridCall(models.Model):
 
     @api.model
     def _grid_batch_cache(self, provider, events):
-        """Agents by extension and phone index rows by key for a batch, each
-        read with one query."""
+        """Return the agents by extension, the phone index keys of the
+        numbers and the index rows by key for a batch of events, each read
+        with one query."""
         extensions = {e["agent_extension"] for e in events if e["agent_extension"]}
         agents = {}
         if extensions:
@@ -539,15 +576,16 @@ class GridCall(models.Model):
             for user in users:
                 agents.setdefault(user.grid_phone_extension, user)
         area = provider._area_code()
-        keys = set()
+        keys = {}
         for event in events:
             for name in ("caller_number", "called_number"):
-                parsed = normalize_phone(event[name], area)
-                if parsed:
-                    keys.add(parsed.key)
+                if event[name] and event[name] not in keys:
+                    keys[event[name]] = phone_key(event[name], area)
+        found = {key[0] for key in keys.values() if key}
         return {
             "agents": agents,
-            "matches": self._grid_match_keys(keys, provider.company_id),
+            "keys": keys,
+            "matches": self._grid_match_keys(found, provider.company_id),
         }
 
     def _grid_apply(self, event, created, cache=None):
@@ -557,7 +595,7 @@ class GridCall(models.Model):
         self.ensure_one()
         kind = event["type"]
         agent = (
-            self._grid_agent(event["agent_extension"])
+            self._grid_agent(event["agent_extension"], cache)
             if event["agent_extension"]
             else None
         )
@@ -686,15 +724,9 @@ class GridCall(models.Model):
         phone index. One consumer becomes the call's consumer; several are
         all offered as matches and none is picked."""
         self.ensure_one()
-        area = self.provider_id._area_code()
-        caller = normalize_phone(values.get("caller_number"), area)
-        called = normalize_phone(values.get("called_number"), area)
-        consumer_side = called if values.get("direction") == "outbound" else caller
-        result = {
-            "caller_e164": caller.e164 if caller else False,
-            "called_e164": called.e164 if called else False,
-            "contact_number_key": consumer_side.key if consumer_side else False,
-        }
+        result = number_values(
+            values, self.provider_id._area_code(), cache and cache["keys"]
+        )
         key = result["contact_number_key"]
         if cache is not None:
             matches = cache["matches"].get(key, []) if key else []
@@ -785,3 +817,25 @@ class GridCall(models.Model):
         for key, partner_id, point_id, only_point_id in self.env.cr.fetchall():
             found.setdefault(key, []).append((partner_id, point_id, only_point_id))
         return found
+
+
+def number_values(values, area_code, keys=None):
+    """Return ``caller_e164``, ``called_e164`` and ``contact_number_key`` for
+    call values with ``caller_number``, ``called_number`` and ``direction``.
+
+    The consumer's side is the called number of an outbound call and the
+    caller otherwise. ``keys`` maps numbers that are already parsed to their
+    :func:`phone_key` result.
+    """
+    keys = keys or {}
+    found = {}
+    for name in ("caller_number", "called_number"):
+        number = values.get(name)
+        parsed = keys[number] if number in keys else phone_key(number, area_code)
+        found[name] = parsed[0] if parsed else False
+    side = "called_number" if values.get("direction") == "outbound" else "caller_number"
+    return {
+        "caller_e164": found["caller_number"] and e164_from_key(found["caller_number"]),
+        "called_e164": found["called_number"] and e164_from_key(found["called_number"]),
+        "contact_number_key": found[side],
+    }

@@ -71,6 +71,13 @@ class GridTelephonyProvider(models.Model):
         help="Completes six- and seven-digit city numbers of this PBX. Empty: the "
         "company's default area code."
     )
+    area_code = fields.Char(
+        string="Area Code in Use",
+        compute="_compute_area_code",
+        store=True,
+        help="The provider's default area code, else the company's. Stored so "
+        "that the webhook reads it with the provider.",
+    )
     pbx_timezone = fields.Selection(
         _tz_get,
         string="PBX Time Zone",
@@ -160,6 +167,15 @@ class GridTelephonyProvider(models.Model):
                 path if provider.kind == "mango" else path + "/events"
             )
 
+    @api.depends("default_area_code", "company_id.grid_default_area_code")
+    def _compute_area_code(self):
+        for provider in self:
+            provider.area_code = (
+                provider.default_area_code
+                or provider.company_id.grid_default_area_code
+                or False
+            )
+
     def _compute_call_count(self):
         counts = dict(
             self.env["grid.call"]._read_group(
@@ -240,7 +256,7 @@ class GridTelephonyProvider(models.Model):
 
     def _area_code(self):
         self.ensure_one()
-        return self.default_area_code or self.company_id.grid_default_area_code or ""
+        return self.area_code or ""
 
     def _inbound_context_set(self):
         self.ensure_one()

@@ -1,4 +1,5 @@
 from datetime import datetime
+from unittest.mock import patch
 
 from odoo.exceptions import AccessError
 from odoo.tests import tagged, users
@@ -241,3 +242,60 @@ class TestCallEvents(TelephonyCase):
             ["service_level_rate:avg", "abandoned_rate:avg"],
         )
         self.assertEqual(groups[0], (50.0, 50.0))
+
+    def test_new_call_cache_matches_row(self):
+        self.process([self.event("started", "fresh", caller_number="+7 900 111-22-33")])
+        call = self.call("fresh")
+        names = [
+            name
+            for name, field in call._fields.items()
+            if field.store and name not in ("event_ids", "id")
+        ]
+        cached = call.read(names)[0]
+        call.invalidate_recordset()
+        self.assertEqual(call.read(names)[0], cached)
+
+    def test_one_event_reads_no_call_back(self):
+        # Warm the provider's fields and the transaction's time, which the
+        # webhook reads with the provider and once per transaction.
+        self.assertEqual(self.provider.area_code, "4012")
+        self.env.cr.now()
+        # The call and the event are inserted and the number matched, then
+        # the match is linked and the call updated within a savepoint. The
+        # call's row is never read back.
+        with self.assertQueryCount(7):
+            self.process([self.event("started", "counted")])
+        call = self.call("counted")
+        self.assertEqual(call.contact_number_key, "4012556677")
+        self.assertEqual(call.partner_id, self.consumer)
+
+    def test_batch_agents_read_once(self):
+        self.process([self.event("started", "agents")])
+        users = type(self.env["res.users"])
+        with patch.object(
+            users, "_search", autospec=True, side_effect=users._search
+        ) as search:
+            self.process(
+                [
+                    self.event("ringing", "agents", 5, agent_extension="101", leg="a"),
+                    self.event("ringing", "agents", 5, agent_extension="102", leg="b"),
+                ]
+            )
+        lookups = [
+            call
+            for call in search.call_args_list
+            if "grid_phone_extension" in str(call)
+        ]
+        self.assertEqual(len(lookups), 1)
+        self.assertEqual(
+            self.call("agents").rang_user_ids, self.operator | self.operator_2
+        )
+
+    def test_area_code_follows_company(self):
+        self.assertEqual(self.provider.area_code, "4012")
+        self.company.grid_default_area_code = "3952"
+        self.assertEqual(self.provider.area_code, "3952")
+        self.provider.default_area_code = "4722"
+        self.assertEqual(self.provider.area_code, "4722")
+        self.company.grid_default_area_code = "4012"
+        self.assertEqual(self.provider.area_code, "4722")

@@ -4,8 +4,7 @@ import logging
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.grid_contact_center.tools.phone import normalize_phone
-
+from ..models.grid_call import number_values
 from ..tools.cdr import CdrLayoutError, read_cdr
 
 _logger = logging.getLogger(__name__)
@@ -145,21 +144,15 @@ class GridCallCdrImport(models.TransientModel):
         """Add caller identification to the values of new calls, with one
         query on the phone index for all of them."""
         area = provider._area_code()
-        sides = []
         for vals in vals_list:
-            caller = normalize_phone(vals.get("caller_number"), area)
-            called = normalize_phone(vals.get("called_number"), area)
-            side = called if vals.get("direction") == "outbound" else caller
-            vals["caller_e164"] = caller.e164 if caller else False
-            vals["called_e164"] = called.e164 if called else False
-            vals["contact_number_key"] = side.key if side else False
-            sides.append(side)
+            vals.update(number_values(vals, area))
         calls = self.env["grid.call"]
         found = calls._grid_match_keys(
-            {side.key for side in sides if side}, provider.company_id
+            {vals["contact_number_key"] for vals in vals_list} - {False},
+            provider.company_id,
         )
-        for vals, side in zip(vals_list, sides, strict=True):
-            matches = found.get(side.key, []) if side else []
+        for vals in vals_list:
+            matches = found.get(vals["contact_number_key"], [])
             vals.update(calls._grid_values_for_matches(matches))
 
     @api.model

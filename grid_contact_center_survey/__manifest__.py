@@ -8,7 +8,6 @@
     "license": "LGPL-3",
     "development_status": "Alpha",
     "depends": ["grid_contact_center", "survey", "sms"],
-    "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
         "security/grid_contact_center_survey_groups.xml",
         "security/ir.model.access.csv",

@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools.phone import is_mobile
+
 NOTICE_CHANNELS = [
     ("call", "Call"),
     ("sms", "SMS"),
@@ -189,8 +191,8 @@ class GridInteraction(models.Model):
             lambda number: (number.origin != "mobile", number.id)
         )
         caller = self.caller_phone_e164
-        mobiles = [caller] if _is_mobile(caller) else []
-        mobiles += [number.e164 for number in numbers if _is_mobile(number.e164)]
+        mobiles = [caller] if is_mobile(caller) else []
+        mobiles += [number.e164 for number in numbers if is_mobile(number.e164)]
         phones = ([caller] if caller else []) + numbers.mapped("e164")
         channel = self.restoration_notice_channel
         if not channel:
@@ -321,8 +323,3 @@ class GridInteraction(models.Model):
         )
         nearby._link_to_outage(outage)
         return self
-
-
-def _is_mobile(e164):
-    """Tell whether an E.164 number is a Russian mobile number (+79...)."""
-    return bool(e164) and e164.startswith("+79") and len(e164) == 12

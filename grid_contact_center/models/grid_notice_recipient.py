@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, plaintext2html
 
+from ..tools.phone import RUSSIAN_MOBILE_KEY_PATTERN
 from .grid_interaction_outage import NOTICE_CHANNELS
 
 _logger = logging.getLogger(__name__)
@@ -40,8 +41,6 @@ CONTACT_OUTCOMES = ("reached", "refused")
 # How many waiting call tasks "next call" locks at once while it skips those
 # in quiet hours.
 NEXT_CALL_CANDIDATES = 20
-# A mobile number in the +7 zone: ten digits starting with 9.
-MOBILE_KEY_PATTERN = "^9[0-9]{9}$"
 
 
 class GridNoticeRecipient(models.Model):
@@ -502,7 +501,7 @@ class GridNoticeRecipient(models.Model):
                 uid=self.env.uid,
                 now=fields.Datetime.now(),
                 source=source,
-                mobile_pattern=MOBILE_KEY_PATTERN,
+                mobile_pattern=RUSSIAN_MOBILE_KEY_PATTERN,
                 channel=channel,
             )
         )

@@ -1,6 +1,12 @@
 from odoo.tests import BaseCase
 
-from ..tools.phone import e164_from_key, normalize_phone, phone_key, split_numbers
+from ..tools.phone import (
+    e164_from_key,
+    is_mobile,
+    normalize_phone,
+    phone_key,
+    split_numbers,
+)
 
 
 class TestPhoneTools(BaseCase):
@@ -78,3 +84,22 @@ class TestPhoneTools(BaseCase):
     def test_e164_from_key(self):
         self.assertEqual(e164_from_key("9161234567"), "+79161234567")
         self.assertEqual(e164_from_key("+375291234567"), "+375291234567")
+
+    def test_mobile_numbers(self):
+        cases = [
+            ("+79161234567", True),
+            ("+74012556677", False),
+            ("+74951234567", False),
+            # Kazakhstan shares the +7 zone: 701 is a mobile code, 727 Almaty.
+            ("+77011234567", True),
+            ("+77272000000", False),
+            ("+375291234567", True),
+            ("+375172000000", False),
+            ("79161234567", False),
+            ("+7916123456", False),
+            ("", False),
+            (None, False),
+        ]
+        for number, expected in cases:
+            with self.subTest(number=number):
+                self.assertEqual(is_mobile(number), expected)

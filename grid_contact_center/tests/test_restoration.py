@@ -96,3 +96,12 @@ class TestRestoration(GridOutageCase):
         )
         self.outage.with_user(self.env.user).action_restore()
         self.assertFalse(self.outage.sudo().campaign_ids)
+
+    @users("cc_operator")
+    def test_foreign_mobile_gets_sms(self):
+        report = self.open_report.with_env(self.env)
+        report.caller_phone = "+375 29 123-45-67"
+        # The number the caller called from comes before the consumer's own.
+        channel, phone, _email = report._restoration_notice_contact()
+        self.assertEqual(channel, "sms")
+        self.assertEqual(phone, "+375291234567")

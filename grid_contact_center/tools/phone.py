@@ -48,6 +48,14 @@ _NON_DIGITS = re.compile(r"\D")
 
 RUSSIAN_NATIONAL_LENGTH = 10
 MAX_EXTENSION_DIGITS = 6
+# Mobile numbers of the Russian numbering plan are the national numbers
+# starting with 9: a phone index key of this pattern is a mobile number. For
+# SQL that selects numbers that SMS can reach.
+RUSSIAN_MOBILE_KEY_PATTERN = "^9[0-9]{9}$"
+MOBILE_TYPES = (
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+)
 
 
 class PhoneNumber(NamedTuple):
@@ -143,6 +151,28 @@ def normalize_phone(raw, default_area_code: str | None = None) -> PhoneNumber | 
     except phonenumbers.NumberParseException:
         is_valid = False
     return PhoneNumber(key, e164, extension, is_valid)
+
+
+def is_mobile(e164) -> bool:
+    """Tell whether an E.164 number is a mobile number, which SMS can reach.
+
+    Russian numbers starting with 9 are mobile without a lookup. Others,
+    Kazakhstan's numbers of the +7 zone among them, are looked up in the
+    numbering plans of the phonenumbers library, which also counts numbers
+    of plans that do not tell mobile and fixed lines apart.
+    """
+    if not e164 or not e164.startswith("+"):
+        return False
+    if e164.startswith("+79") and len(e164) == RUSSIAN_NATIONAL_LENGTH + 2:
+        return True
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return (
+        phonenumbers.is_valid_number(parsed)
+        and phonenumbers.number_type(parsed) in MOBILE_TYPES
+    )
 
 
 def split_numbers(raw) -> list[str]:

@@ -7,7 +7,7 @@ from ..models.grid_interaction import CHANNELS, OPEN_STATES
 from ..models.grid_interaction_callback import CALLBACK_TOPIC
 from ..models.grid_interaction_complaint import ANSWER_CHANNELS
 from ..models.res_partner import CONSUMER_CATEGORIES
-from ..tools.phone import normalize_phone
+from ..tools.phone import is_mobile, normalize_phone
 
 # Enough candidates for an operator to choose from; a vaguer search should
 # be refined rather than scrolled.
@@ -383,8 +383,7 @@ class GridDesk(models.TransientModel):
             self.caller_phone, self.company_id.grid_default_area_code
         )
         if self.caller_phone and number:
-            # Russian mobile numbers start with 9 after the country code.
-            field = "mobile" if number.key.startswith("9") else "phone"
+            field = "mobile" if is_mobile(number.e164) else "phone"
             partner_values[field] = self.caller_phone
         partner = self.env["res.partner"].create(partner_values)
         self.partner_id = partner

@@ -1,8 +1,6 @@
-import phonenumbers
-
 from odoo import models
 
-from odoo.addons.grid_contact_center.tools.phone import normalize_phone
+from odoo.addons.grid_contact_center.tools.phone import is_mobile, normalize_phone
 
 # Reasons for which a consumer got no invitation to a survey.
 SKIP_REASONS = [
@@ -12,10 +10,6 @@ SKIP_REASONS = [
     ("cancelled", "Campaign Cancelled"),
 ]
 CONSENT_FIELDS = {"email": "notify_email", "sms": "notify_sms", "call": "notify_call"}
-MOBILE_TYPES = (
-    phonenumbers.PhoneNumberType.MOBILE,
-    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-)
 
 
 class ResPartner(models.Model):
@@ -32,10 +26,7 @@ class ResPartner(models.Model):
         )
         for raw in (self.mobile, self.phone):
             number = normalize_phone(raw, area_code)
-            if not number or not number.is_valid:
-                continue
-            parsed = phonenumbers.parse(number.e164)
-            if phonenumbers.number_type(parsed) in MOBILE_TYPES:
+            if number and number.is_valid and is_mobile(number.e164):
                 return number.e164
         return False
 

@@ -43,6 +43,7 @@
         "views/grid_energy_organisation_views.xml",
         "wizards/grid_appointment_booking_views.xml",
         "wizards/grid_desk_views.xml",
+        "wizards/grid_desk_outage_views.xml",
         "views/res_config_settings_views.xml",
         "views/grid_element_views.xml",
         "views/grid_outage_views.xml",

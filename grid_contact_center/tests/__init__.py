@@ -38,3 +38,4 @@ from . import test_service_quality_report
 from . import test_register_export
 from . import test_dashboard
 from . import test_monthly_report
+from . import test_desk_outage

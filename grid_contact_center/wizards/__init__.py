@@ -1,5 +1,6 @@
 from . import grid_element_import
 from . import grid_desk
+from . import grid_desk_outage
 from . import grid_appointment_booking
 from . import grid_api_key_show
 from . import grid_meter_reading_export

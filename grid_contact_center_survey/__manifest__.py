@@ -21,6 +21,7 @@
         "views/survey_question_views.xml",
         "views/grid_topic_views.xml",
         "views/grid_interaction_views.xml",
+        "views/grid_outage_views.xml",
         "views/grid_survey_campaign_recipient_views.xml",
         "views/grid_survey_campaign_views.xml",
         "views/res_partner_views.xml",

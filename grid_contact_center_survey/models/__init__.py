@@ -9,3 +9,4 @@ from . import grid_interaction
 from . import grid_survey_campaign
 from . import grid_survey_campaign_recipient
 from . import grid_dashboard_survey
+from . import grid_outage

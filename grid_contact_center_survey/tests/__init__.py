@@ -4,3 +4,4 @@ from . import test_public_link
 from . import test_results
 from . import test_translation
 from . import test_dashboard_survey
+from . import test_outage_campaign

@@ -75,8 +75,8 @@ class GridTelephonyProvider(models.Model):
         string="Area Code in Use",
         compute="_compute_area_code",
         store=True,
-        help="The provider's default area code, else the company's. Stored so "
-        "that the webhook reads it with the provider.",
+        help="The area code that completes this PBX's short city numbers: the "
+        "provider's default area code, else the company's.",
     )
     pbx_timezone = fields.Selection(
         _tz_get,

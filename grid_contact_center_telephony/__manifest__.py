@@ -21,6 +21,7 @@
         "views/res_partner_views.xml",
         "views/grid_service_point_views.xml",
         "views/grid_interaction_views.xml",
+        "views/grid_notice_recipient_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/grid_call_cdr_import_views.xml",
         "wizards/grid_desk_views.xml",

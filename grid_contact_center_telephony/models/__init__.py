@@ -10,3 +10,4 @@ from . import grid_interaction
 from . import grid_service_point
 from . import res_partner
 from . import grid_dashboard_telephony
+from . import grid_notice_recipient

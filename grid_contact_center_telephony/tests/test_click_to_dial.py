@@ -156,3 +156,37 @@ class TestClickToDial(TelephonyCase):
         self.provider.ami_port = 1
         with self.assertRaisesRegex(UserError, "cannot connect to the AMI"):
             self.consumer.with_user(self.operator).action_grid_dial()
+
+    @users("tel_operator")
+    def test_notice_call_task_dialled(self):
+        campaign = (
+            self.env["grid.notice.campaign"]
+            .sudo()
+            .create(
+                {"name": "Planned work", "source": "partners", "channel_mode": "call"}
+            )
+        )
+        task = (
+            self.env["grid.notice.recipient"]
+            .sudo()
+            .create(
+                {
+                    "campaign_id": campaign.id,
+                    "company_id": self.company.id,
+                    "partner_id": self.consumer.id,
+                    "service_point_id": self.service_point.id,
+                    "channel": "call",
+                    "phone": "+74012556677",
+                }
+            )
+        )
+        task.with_env(self.env).action_take()
+        task.with_env(self.env).action_grid_dial()
+        originate = self._originate()
+        self.assertEqual(originate["Channel"], "PJSIP/101")
+        self.assertEqual(originate["Exten"], "84012556677")
+        call = self.env["grid.call"].search(
+            [("external_call_id", "=", originate["ChannelId"])]
+        )
+        self.assertEqual(call.partner_id, self.consumer)
+        self.assertEqual(call.service_point_id, self.service_point)

@@ -219,7 +219,6 @@ class GridCall(models.Model):
             number = self.called_e164 or self.called_number
         context = {
             "default_call_id": self.id,
-            "default_company_id": self.company_id.id,
             "default_channel": "phone_in" if inbound else "phone_out",
             "default_received_at": fields.Datetime.to_string(self.arrived_at),
             # E.164 when the number was read, so that the desk finds the

@@ -101,6 +101,23 @@ class TestCallDesk(TelephonyCase):
         self.assertFalse(desk.searched)
 
     @users("tel_operator")
+    def test_new_consumer_becomes_call_consumer(self):
+        self.process([self.event("started", "new", caller_number="+7 900 555-44-33")])
+        call = self.call("new").with_env(self.env)
+        desk = self.desk_from(call)
+        self.assertFalse(desk.partner_id)
+        desk.register_consumer = True
+        desk.new_name = "Новикова Ольга"
+        interaction = self.register(desk)
+        consumer = interaction.partner_id
+        self.assertEqual(consumer.name, "Новикова Ольга")
+        self.assertEqual(consumer.mobile, "+79005554433")
+        # The call's context does not leak into the consumer's values.
+        self.assertFalse(consumer.company_id)
+        self.assertEqual(call.partner_id, consumer)
+        self.assertEqual(call.interaction_id, interaction)
+
+    @users("tel_operator")
     def test_call_keeps_first_interaction(self):
         self.process(self.queue_call()[:3])
         call = self.call().with_env(self.env)

@@ -48,9 +48,9 @@ _NON_DIGITS = re.compile(r"\D")
 
 RUSSIAN_NATIONAL_LENGTH = 10
 MAX_EXTENSION_DIGITS = 6
-# Mobile numbers of the Russian numbering plan are the national numbers
-# starting with 9: a phone index key of this pattern is a mobile number. For
-# SQL that selects numbers that SMS can reach.
+# The phone index key of a Russian mobile number, whose national number starts
+# with 9, for SQL that selects the numbers SMS can reach. Foreign mobile
+# numbers do not match it; is_mobile() finds those.
 RUSSIAN_MOBILE_KEY_PATTERN = "^9[0-9]{9}$"
 MOBILE_TYPES = (
     phonenumbers.PhoneNumberType.MOBILE,

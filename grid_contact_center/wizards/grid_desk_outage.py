@@ -2,8 +2,8 @@ from odoo import api, fields, models
 
 
 class GridDesk(models.TransientModel):
-    """The desk tells the operator about the active outages at the caller's
-    service point while the call goes on, as the interaction form does."""
+    """The desk shows the operator the active outages at the caller's
+    service points during the call, as the interaction form does."""
 
     _inherit = "grid.desk"
 

@@ -54,6 +54,11 @@ class GridSurveyCampaignRecipient(models.Model):
     user_input_ids = fields.One2many(
         "survey.user_input", "grid_recipient_id", string="Answers", readonly=True
     )
+    quiet_until = fields.Datetime(
+        string="Quiet Hours Until",
+        compute="_compute_quiet_until",
+        help="The consumer is in quiet hours now, until this time: call later.",
+    )
     answer_state = fields.Selection(
         ANSWER_STATES,
         string="Answer",
@@ -73,6 +78,16 @@ class GridSurveyCampaignRecipient(models.Model):
     # ------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------
+
+    def _compute_quiet_until(self):
+        now = fields.Datetime.now()
+        for recipient in self:
+            recipient.quiet_until = (
+                recipient.channel == "call"
+                and recipient.partner_id._grid_quiet_hours_end(
+                    now, recipient.company_id
+                )
+            ) or False
 
     @api.depends("user_input_ids.state")
     def _compute_answer_state(self):

@@ -1,3 +1,7 @@
+from datetime import datetime
+
+from freezegun import freeze_time
+
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, users
@@ -191,6 +195,33 @@ class TestSurveyCampaign(GridSurveyCase):
                 [("recipient_ids", "in", self.reachable[:2].ids)]
             )
         )
+
+    def test_call_list_shows_quiet_hours(self):
+        self.reachable[:2].write(
+            {
+                "notify_call": True,
+                "phone": "+7 4012 11-22-33",
+                "tz": "Europe/Moscow",
+                "quiet_hours_start": 22.0,
+                "quiet_hours_end": 8.0,
+            }
+        )
+        campaign = self._campaign(partners=self.reachable[:2], channel="call")
+        campaign.action_launch()
+        self._run_until_done(batch_size=10)
+        recipients = (
+            self.env["grid.survey.campaign.recipient"]
+            .with_user(self.operator)
+            .search([("campaign_id", "=", campaign.id)])
+        )
+        with freeze_time("2026-03-10 20:30:00"):  # 23:30 in Moscow
+            recipients.invalidate_recordset(["quiet_until"])
+            self.assertEqual(
+                set(recipients.mapped("quiet_until")), {datetime(2026, 3, 11, 5, 0)}
+            )
+        with freeze_time("2026-03-10 09:00:00"):  # 12:00 in Moscow
+            recipients.invalidate_recordset(["quiet_until"])
+            self.assertEqual(set(recipients.mapped("quiet_until")), {False})
 
     @users("cc_operator")
     def test_operator_cannot_create_campaign(self):

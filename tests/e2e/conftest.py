@@ -15,13 +15,14 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 
 import odoo
 from odoo.tests.common import get_db_name
 from odoo.tools import SQL
 
 from ..ami_server import FakeAmi
-from ..odoo_server import OdooServer
+from ..odoo_server import OdooServer, free_port
 from .proxy import RoutingProxy
 
 AMI_USER = "grid"
@@ -247,6 +248,39 @@ def bridge(tmp_path_factory, ami, web):
     process.start()
     yield process
     process.stop()
+
+
+class MailSink:
+    """An SMTP server on loopback that keeps every message Odoo sends."""
+
+    def __init__(self):
+        self.messages = []
+        self.port = free_port()
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(
+            {
+                "from": envelope.mail_from,
+                "to": list(envelope.rcpt_tos),
+                "content": envelope.content,
+            }
+        )
+        return "250 Message accepted for delivery"
+
+    def start(self):
+        self._controller.start()
+
+    def stop(self):
+        self._controller.stop()
+
+
+@pytest.fixture(scope="module")
+def mail_sink():
+    sink = MailSink()
+    sink.start()
+    yield sink
+    sink.stop()
 
 
 def wait_until(condition, timeout, what, interval=0.5):

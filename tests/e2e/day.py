@@ -62,6 +62,8 @@ class PlannedCall:
     # outbound call); none for calls that nobody answered.
     agent: str = ""
     rung: list = field(default_factory=list)
+    # One of the calls that come in a row (see DayGenerator's bursts).
+    burst: bool = False
     wait_seconds: int = 0
     talk_seconds: int = 0
     event_ids: list = field(default_factory=list)
@@ -73,16 +75,21 @@ class DayGenerator:
 
     `callers` are the numbers that inbound calls come from, as the trunk
     sends them; `dialled` are the numbers that agents call; `agents` are the
-    extensions logged in to the queue.
+    extensions logged in to the queue. `bursts` are (start, seconds apart,
+    numbers) of queue calls that come in a row, as when a feeder trips and
+    the consumers behind it call.
     """
 
-    def __init__(self, start, end, count, agents, callers, dialled, seed=20240127):
+    def __init__(
+        self, start, end, count, agents, callers, dialled, bursts=(), seed=20240127
+    ):
         self.start = int(start)
         self.end = int(end)
         self.count = count
         self.agents = list(agents)
         self.callers = list(callers)
         self.dialled = list(dialled)
+        self.bursts = list(bursts)
         self.random = random.Random(seed)
         self.calls = []
         self._messages = []
@@ -102,21 +109,31 @@ class DayGenerator:
         internal = self.count * 2 // 100
         queued = self.count - ivr - outbound - internal
         span = self.end - self.start - 900
-        starts = [("queue", self.start + rng.randrange(span)) for _ in range(queued)]
-        starts += [("ivr", self.start + rng.randrange(span)) for _ in range(ivr)]
+        starts = [
+            ("queue", begin + index * gap, number)
+            for begin, gap, numbers in self.bursts
+            for index, number in enumerate(numbers)
+        ]
+        queued -= len(starts)
         starts += [
-            ("outbound", self.start + rng.randrange(span)) for _ in range(outbound)
+            ("queue", self.start + rng.randrange(span), None) for _ in range(queued)
+        ]
+        starts += [("ivr", self.start + rng.randrange(span), None) for _ in range(ivr)]
+        starts += [
+            ("outbound", self.start + rng.randrange(span), None)
+            for _ in range(outbound)
         ]
         starts += [
-            ("internal", self.start + rng.randrange(span)) for _ in range(internal)
+            ("internal", self.start + rng.randrange(span), None)
+            for _ in range(internal)
         ]
         starts.sort(key=lambda item: item[1])
         # When each agent is free again, as a heap of (time, extension).
         free = [(self.start, extension) for extension in self.agents]
         heapq.heapify(free)
-        for kind, moment in starts:
+        for kind, moment, number in starts:
             if kind == "queue":
-                self._queue_call(moment, free)
+                self._queue_call(moment, free, number)
             elif kind == "ivr":
                 self._ivr_call(moment)
             else:
@@ -160,10 +177,13 @@ class DayGenerator:
     # Calls
     # ------------------------------------------------------------------
 
-    def _queue_call(self, arrived, free):
+    def _queue_call(self, arrived, free, number=None):
         rng = self.random
-        number = rng.choice(self.callers)
+        burst = number is not None
+        if number is None:
+            number = rng.choice(self.callers)
         call, caller = self._inbound_leg(arrived, number, "queue")
+        call.burst = burst
         steps = self._steps(call)
         self._ring_and_answer_ivr(steps, caller, arrived)
         joined = arrived + rng.randint(5, 15)

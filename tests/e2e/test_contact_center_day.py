@@ -9,10 +9,14 @@ user with their role, work through JSON-RPC (odoorpc) and in Chromium. The
 checks compare the end state with the generated day, count for count.
 """
 
+import base64
+import email
+import email.policy
 import json
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import odoorpc
 import pytest
@@ -28,6 +32,7 @@ TIMEZONE = "Europe/Kaliningrad"
 AGENTS = [str(extension) for extension in range(7001, 7017)]
 DAY_CALLS = 5000
 CONSUMERS = 400
+TRANSFORMER_SUBSTATION = "TP-7-{:02d}"
 # The recorded streams and what the bridge must make of each call in them.
 SAMPLE_STREAMS = (
     "ru_queue_call_ami_debug.log",
@@ -100,6 +105,11 @@ class Company:
     # Numbers that agents dial.
     dialled: list = field(default_factory=list)
     consumers: list = field(default_factory=list)
+    # Consumer id: the id of their service point.
+    service_points: dict = field(default_factory=dict)
+    topology_import: dict = field(default_factory=dict)
+    # Numbers of the consumers behind the transformer substation that trips.
+    storm_numbers: list = field(default_factory=list)
 
 
 def _consumer_values(index):
@@ -112,13 +122,35 @@ def _consumer_values(index):
         "consumer_category": "household",
         "account_number": f"3909{index:05d}",
         "mobile": f"+7 911 7{key[4:6]}-{key[6:8]}-{key[8:]}",
+        "email": f"consumer{index:03d}@mail.example",
+        "notify_email": True,
+        "lang": "ru_RU",
     }
 
 
+def _topology_csv(points):
+    """The grid as a dispatcher's register exports it: semicolons, Russian
+    kinds, Windows-1251. Ten consumers' service points per transformer
+    substation, five substations per feeder."""
+    lines = [
+        "kind;code;name;parent_code",
+        "ПС;PS-7;ПС 110 кВ Северная;",
+    ]
+    for feeder in range(len(points) // 50 + 1):
+        lines.append(f"Ф;F-7-{feeder + 1};Фидер 10 кВ № {feeder + 1};PS-7")
+    for index, point in enumerate(points):
+        station = TRANSFORMER_SUBSTATION.format(index // 10 + 1)
+        if index % 10 == 0:
+            lines.append(f"ТП;{station};ТП 10/0,4 кВ {station};F-7-{index // 50 + 1}")
+        lines.append(f"ТчК;{point};;{station}")
+    return ("\r\n".join(lines) + "\r\n").encode("cp1251")
+
+
 @pytest.fixture(scope="module")
-def company(web, day_database):
-    """Users with their roles, the PBX provider and the consumers who call,
-    set up by the administrator through JSON-RPC."""
+def company(web, day_database, mail_sink):
+    """Users with their roles, the PBX provider, the consumers who call with
+    their service points and the grid that supplies them, set up by the
+    administrator and the manager through JSON-RPC."""
     admin = connect(web, day_database, "admin")
     languages = admin.env["res.lang"].with_context(active_test=False)
     russian = languages.search([("code", "=", "ru_RU")])
@@ -167,6 +199,16 @@ def company(web, day_database):
     )
     for (login, _name, _role, extension), user_id in zip(people, user_ids, strict=True):
         result.users[extension or login] = {"login": f"e2e_{login}", "id": user_id}
+    calendar = admin.env["res.company"].browse(1).resource_calendar_id
+    calendar.tz = TIMEZONE
+    admin.env["ir.mail_server"].create(
+        {
+            "name": "Loopback SMTP",
+            "smtp_host": "127.0.0.1",
+            "smtp_port": mail_sink.port,
+            "smtp_encryption": "none",
+        }
+    )
 
     keys_and_values = [_consumer_values(index) for index in range(CONSUMERS)]
     partner_ids = admin.env["res.partner"].create([v for _k, v in keys_and_values])
@@ -177,6 +219,39 @@ def company(web, day_database):
             result.caller_pool.append(number)
         result.dialled.append("8" + key)
         result.consumers.append(partner_id)
+    result.storm_numbers = ["8" + key for key, _values in keys_and_values[:10]]
+    settlement = ref(admin, "grid_contact_center.settlement_kaliningrad_demo")
+    point_codes = [f"SP-E2E-{index:04d}" for index in range(CONSUMERS)]
+    point_ids = admin.env["grid.service.point"].create(
+        [
+            {
+                "name": code,
+                "partner_id": partner_id,
+                "settlement_id": settlement,
+                "street": "ул. Северная",
+                "house": str(index // 10 + 1),
+                "apartment": str(index % 10 + 1),
+                "voltage_level": "lv",
+                "reliability_category": "3",
+            }
+            for index, (code, partner_id) in enumerate(
+                zip(point_codes, partner_ids, strict=True)
+            )
+        ]
+    )
+    result.service_points = dict(zip(partner_ids, point_ids, strict=True))
+    manager = connect(web, day_database, result.users["manager"]["login"])
+    importer = manager.env["grid.element.import"]
+    wizard = importer.create(
+        {
+            "file": base64.b64encode(_topology_csv(point_codes)).decode(),
+            "filename": "grid.csv",
+        }
+    )
+    importer.browse(wizard).action_import()
+    result.topology_import = importer.read(
+        [wizard], ["created_count", "attached_count", "error_count"]
+    )[0]
     # A couple with one telephone: Odoo offers both and picks neither.
     admin.env["res.partner"].create(
         [
@@ -265,8 +340,11 @@ def telephony_day(company, ami, bridge, odoo_server, web, day_cursor, samples_di
 
     end = int(time.time()) - 3600
     start = end - 10 * 3600
+    # A transformer substation trips four hours into the day, and the
+    # consumers behind it call one after another.
+    storm = [(start + 4 * 3600, 90, company.storm_numbers)]
     generator = DayGenerator(
-        start, end, DAY_CALLS, AGENTS, company.caller_pool, company.dialled
+        start, end, DAY_CALLS, AGENTS, company.caller_pool, company.dialled, storm
     )
     calls = generator.generate()
     day_ids = {event_id for call in calls for event_id in call.event_ids}
@@ -454,3 +532,385 @@ def test_day_calls_as_the_pbx_reported(telephony_day, supervisor, company):
         )
     for name, found in differences.items():
         assert found[:5] == [], f"{len(found)} calls differ in {name}"
+
+
+# ----------------------------------------------------------------------
+# The people: operators, the dispatcher and the supervisor at work
+# ----------------------------------------------------------------------
+
+# Calls of the day that operators register as interactions on a topic
+# answered during the call, one consumer each.
+INFORMATION_CALLS = 40
+CALLBACKS = 4
+
+
+@dataclass
+class ContactDay:
+    call_ids: dict
+    topics: dict
+    storm_reports: list = field(default_factory=list)
+    informed: list = field(default_factory=list)
+    callbacks: list = field(default_factory=list)
+    callbacks_done: list = field(default_factory=list)
+    complaint: int = 0
+    outage: int = 0
+    etrs: list = field(default_factory=list)
+    answered_with_outage: list = field(default_factory=list)
+    notice_campaign: int = 0
+
+
+class Staff:
+    """One odoorpc client per person, logged in on first use."""
+
+    def __init__(self, web, company):
+        self.web = web
+        self.company = company
+        self.clients = {}
+
+    def __getitem__(self, who):
+        if who not in self.clients:
+            login = self.company.users[who]["login"]
+            self.clients[who] = connect(self.web, self.company.database, login)
+        return self.clients[who]
+
+
+def interaction_from_call(client, call_id, values):
+    """Register an interaction from a call the way its card does: the
+    call's defaults, then the operator's values; saving links the call."""
+    action = client.env["grid.call"].browse(call_id).action_new_interaction()
+    context = action["context"]
+    defaults = {
+        name.removeprefix("default_"): value
+        for name, value in context.items()
+        if name.startswith("default_")
+    }
+    interactions = client.env["grid.interaction"].with_context(
+        grid_call_id=context["grid_call_id"]
+    )
+    return interactions.create({**defaults, **values})
+
+
+def _pick_calls(calls, company, count, taken):
+    """Every n-th answered queue call from one of the set-up's consumers not
+    yet served, so that each consumer gets one survey."""
+    chosen = []
+    consumers = set(company.consumers)
+    candidates = [
+        call
+        for call in calls
+        if call.kind == "queue"
+        and call.outcome == "answered"
+        and company.callers[call.caller] in consumers
+        and not call.burst
+    ]
+    step = max(1, len(candidates) // (count * 2))
+    # Spread over the day first, then any call left.
+    for call in candidates[::step] + candidates:
+        partner = company.callers[call.caller]
+        if partner in taken:
+            continue
+        taken.add(partner)
+        chosen.append(call)
+        if len(chosen) == count:
+            break
+    return chosen
+
+
+@pytest.fixture(scope="module")
+def contact_day(telephony_day, company, web, supervisor, admin_client):
+    """Operators register the day's calls, a feeder's consumers report the
+    interruption, the dispatcher confirms it and changes the ETR, callers
+    learn the ETR, the dispatcher restores supply, and the queued surveys and
+    notices go out by e-mail."""
+    staff = Staff(web, company)
+    rows = supervisor.env["grid.call"].search_read(
+        [("provider_id", "=", company.provider_id)], ["external_call_id"]
+    )
+    day = ContactDay(
+        call_ids={row["external_call_id"]: row["id"] for row in rows},
+        topics={
+            code: ref(admin_client, f"grid_contact_center.topic_{code}")
+            for code in ("1_2", "2", "4_2", "5", "8", "9")
+        },
+    )
+    calls = sorted(telephony_day.calls, key=lambda call: call.arrived)
+
+    # The reports of the storm, each by the operator who took the call.
+    storm = [call for call in calls if call.burst and call.outcome == "answered"]
+    for call in storm:
+        partner = company.callers[call.caller]
+        day.storm_reports.append(
+            interaction_from_call(
+                staff[call.agent],
+                day.call_ids[call.call_id],
+                {
+                    "topic_id": day.topics["4_2"],
+                    "service_point_id": company.service_points[partner],
+                    "description": "Нет света во всём доме.",
+                    "notify_on_restoration": True,
+                },
+            )
+        )
+
+    # Questions answered during the call, then closed.
+    taken = set(company.callers[call.caller] for call in storm)
+    for call in _pick_calls(calls, company, INFORMATION_CALLS, taken):
+        client = staff[call.agent]
+        interaction = interaction_from_call(
+            client,
+            day.call_ids[call.call_id],
+            {
+                "topic_id": day.topics["1_2"],
+                "description": "Как заключить договор на передачу электроэнергии?",
+                "answer": "Рассказали о документах и сроках.",
+                "answered_in_contact": True,
+            },
+        )
+        client.env["grid.interaction"].browse(interaction).action_close()
+        day.informed.append(interaction)
+
+    # Questions that need a specialist: the operator promises a callback.
+    for call in _pick_calls(calls, company, CALLBACKS, taken):
+        day.callbacks.append(
+            interaction_from_call(
+                staff[call.agent],
+                day.call_ids[call.call_id],
+                {
+                    "topic_id": day.topics["8"],
+                    "description": "Перерасчёт за период без света: ответит "
+                    "специалист.",
+                },
+            )
+        )
+
+    # A complaint about a late reconnection; the supervisor answers it.
+    [call] = _pick_calls(calls, company, 1, taken)
+    day.complaint = interaction_from_call(
+        staff[call.agent],
+        day.call_ids[call.call_id],
+        {
+            "topic_id": day.topics["9"],
+            "description": "После оплаты долга свет не подключили три дня.",
+        },
+    )
+    complaints = staff["supervisor"].env["grid.interaction"]
+    complaints.write(
+        [day.complaint],
+        {"answer": "Подключение выполнено, срок нарушен по вине подрядчика."},
+    )
+    complaints.browse(day.complaint).action_answer()
+
+    # The dispatcher confirms the suspected outage and gives an ETR, then a
+    # later one when the damage turns out worse.
+    dispatcher = staff["dispatcher"].env["grid.outage"]
+    outages = dispatcher.search([("interaction_ids", "in", day.storm_reports)])
+    assert len(outages) == 1
+    day.outage = outages[0]
+    dispatcher.browse(day.outage).action_confirm()
+    for hours, reason in ((3, "Бригада выехала."), (5, "Повреждён кабель 10 кВ.")):
+        etr = datetime.fromtimestamp(time.time() + hours * 3600, timezone.utc)
+        dispatcher.write(
+            [day.outage],
+            {"etr": etr.strftime("%Y-%m-%d %H:%M:%S"), "etr_change_reason": reason},
+        )
+        day.etrs.append((etr.strftime("%Y-%m-%d %H:%M:%S"), reason))
+
+    # Supply is back: the reports close and the callers who asked are told.
+    dispatcher.browse(day.outage).action_restore()
+
+    # The scheduler's jobs send what the day queued: the notice job builds
+    # the campaign's recipients in one run and sends in the next.
+    campaigns = admin_client.env["grid.notice.campaign"]
+    [day.notice_campaign] = campaigns.search(
+        [("outage_id", "=", day.outage), ("kind", "=", "restoration")]
+    )
+    run_job_until(
+        admin_client,
+        "grid_contact_center.ir_cron_grid_notice_process",
+        lambda: campaigns.read([day.notice_campaign], ["state"])[0]["state"] == "done",
+        "the restoration notices",
+    )
+    run_job_until(
+        admin_client,
+        "grid_contact_center_survey.ir_cron_grid_survey_send",
+        lambda: (
+            not admin_client.env["survey.user_input"].search_count(
+                [("grid_send_state", "=", "queued")]
+            )
+        ),
+        "the survey invitations",
+    )
+    run_job_until(
+        admin_client,
+        "mail.ir_cron_mail_scheduler_action",
+        lambda: (
+            not admin_client.env["mail.mail"].search_count([("state", "=", "outgoing")])
+        ),
+        "the e-mail queue",
+    )
+    return day
+
+
+def run_job_until(client, xmlid, done, what, runs=10):
+    """Run a scheduled job (as Odoo's cron would) until `done()` is true."""
+    job = client.env["ir.cron"].browse(ref(client, xmlid))
+    for _run in range(runs):
+        job.method_direct_trigger()
+        if done():
+            return
+    raise AssertionError(f"{what}: not done after {runs} runs of {xmlid}")
+
+
+@pytest.fixture(scope="module")
+def admin_client(web, company):
+    return connect(web, company.database, "admin")
+
+
+def _local_date(utc_text):
+    moment = datetime.strptime(utc_text, "%Y-%m-%d %H:%M:%S")
+    return moment.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(TIMEZONE)).date()
+
+
+def test_storm_reports_one_outage(contact_day, telephony_day, supervisor, company):
+    """The reports from the consumers behind the tripped substation make one
+    outage there; restoration closed them."""
+    storm_calls = [
+        call
+        for call in telephony_day.calls
+        if call.burst and call.outcome == "answered"
+    ]
+    assert len(contact_day.storm_reports) == len(storm_calls)
+    [outage] = supervisor.env["grid.outage"].read(
+        [contact_day.outage], ["state", "interaction_ids", "element_ids", "kind"]
+    )
+    station = supervisor.env["grid.element"].search(
+        [("code", "=", TRANSFORMER_SUBSTATION.format(1))]
+    )
+    assert outage["state"] == "restored"
+    assert outage["kind"] == "emergency"
+    assert outage["element_ids"] == station
+    assert set(outage["interaction_ids"]) == set(
+        contact_day.storm_reports + contact_day.answered_with_outage
+    )
+    reports = supervisor.env["grid.interaction"].read(
+        contact_day.storm_reports,
+        ["state", "outage_id", "received_at", "partner_id", "service_point_id"],
+    )
+    calls = supervisor.env["grid.call"].read(
+        [contact_day.call_ids[call.call_id] for call in storm_calls],
+        ["interaction_id"],
+    )
+    for report, call, logged in zip(reports, storm_calls, calls, strict=True):
+        partner = company.callers[call.caller]
+        assert report["state"] == "closed"
+        assert report["outage_id"][0] == contact_day.outage
+        assert report["received_at"] == _utc(call.arrived)
+        assert report["partner_id"][0] == partner
+        assert report["service_point_id"][0] == company.service_points[partner]
+        assert logged["interaction_id"][0] == report["id"]
+
+
+def test_etr_history_kept(contact_day, supervisor):
+    [outage] = supervisor.env["grid.outage"].read([contact_day.outage], ["etr"])
+    history = supervisor.env["grid.outage.etr"].search_read(
+        [("outage_id", "=", contact_day.outage)],
+        ["etr", "previous_etr", "reason"],
+        order="id",
+    )
+    (first, first_reason), (second, second_reason) = contact_day.etrs
+    assert outage["etr"] == second
+    assert [(h["etr"], h["previous_etr"], h["reason"]) for h in history] == [
+        (first, False, first_reason),
+        (second, first, second_reason),
+    ]
+
+
+def test_questions_answered_and_surveyed(contact_day, supervisor):
+    rows = supervisor.env["grid.interaction"].read(
+        contact_day.informed,
+        ["state", "answered_in_contact", "answered_at", "satisfaction_state"],
+    )
+    assert len(rows) == INFORMATION_CALLS
+    for row in rows:
+        assert row["state"] == "closed"
+        assert row["answered_in_contact"] is True
+        assert row["answered_at"]
+        assert row["satisfaction_state"] == "invited"
+
+
+def test_callbacks_due_in_four_hours(contact_day, supervisor):
+    rows = supervisor.env["grid.interaction"].read(
+        contact_day.callbacks, ["state", "received_at", "deadline", "is_overdue"]
+    )
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    for row in rows:
+        received = datetime.strptime(row["received_at"], "%Y-%m-%d %H:%M:%S")
+        due = received + timedelta(hours=4)
+        assert row["state"] == "new"
+        assert row["deadline"] == due.strftime("%Y-%m-%d %H:%M:%S")
+        assert row["is_overdue"] == (due < now)
+
+
+def test_complaint_answered_in_term(contact_day, supervisor, admin_client):
+    [complaint] = supervisor.env["grid.interaction"].read(
+        [contact_day.complaint], ["state", "received_at", "deadline", "answered_at"]
+    )
+    holidays = set()
+    for leave in admin_client.env["resource.calendar.leaves"].search_read(
+        [("grid_public_holiday", "=", True)], ["date_from", "date_to"]
+    ):
+        day = _local_date(leave["date_from"])
+        while day <= _local_date(leave["date_to"]):
+            holidays.add(day)
+            day += timedelta(days=1)
+    workdays = {
+        datetime.strptime(day["date"], "%Y-%m-%d").date()
+        for day in admin_client.env["grid.workday"].search_read([], ["date"])
+    }
+    last_day = _local_date(complaint["received_at"]) + timedelta(days=30)
+    while not (
+        (last_day.weekday() < 5 and last_day not in holidays) or last_day in workdays
+    ):
+        last_day += timedelta(days=1)
+    end = datetime.combine(last_day, datetime.max.time().replace(microsecond=0))
+    due = end.replace(tzinfo=ZoneInfo(TIMEZONE)).astimezone(timezone.utc)
+    assert complaint["state"] == "answered"
+    assert complaint["answered_at"]
+    assert complaint["deadline"] == due.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def test_surveys_and_notices_emailed(contact_day, supervisor, mail_sink, company):
+    """Each consumer whose interaction closed got the satisfaction survey by
+    e-mail, and each caller who asked got the restoration notice."""
+    station = TRANSFORMER_SUBSTATION.format(1)
+    kinds = {}
+    for message in mail_sink.messages:
+        parsed = email.message_from_bytes(
+            message["content"], policy=email.policy.default
+        )
+        body = parsed.get_body(("html", "plain")).get_content()
+        if "/survey/i/" in body:
+            kind = "survey"
+        elif station in body:
+            kind = "restored"
+        else:
+            kind = "other"
+        for address in message["to"]:
+            kinds.setdefault(address, []).append(kind)
+    partners = supervisor.env["res.partner"].read(company.consumers, ["email"])
+    addresses = {partner["id"]: partner["email"] for partner in partners}
+    informed = supervisor.env["grid.interaction"].read(
+        contact_day.informed, ["partner_id"]
+    )
+    storm = supervisor.env["grid.interaction"].read(
+        contact_day.storm_reports, ["partner_id"]
+    )
+    expected = {addresses[row["partner_id"][0]]: ["survey"] for row in informed}
+    for row in storm:
+        expected[addresses[row["partner_id"][0]]] = ["restored", "survey"]
+    received = {
+        address: sorted(found)
+        for address, found in kinds.items()
+        if address in addresses.values()
+    }
+    assert received == expected

@@ -14,6 +14,7 @@ import email
 import email.policy
 import json
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -110,6 +111,10 @@ class Company:
     topology_import: dict = field(default_factory=dict)
     # Numbers of the consumers behind the transformer substation that trips.
     storm_numbers: list = field(default_factory=list)
+    # Serial number: service point.
+    meters: dict = field(default_factory=dict)
+    # Source (ivr, website): the API key of the system that sends readings.
+    api_keys: dict = field(default_factory=dict)
 
 
 def _consumer_values(index):
@@ -188,6 +193,7 @@ def company(web, day_database, mail_sink):
             {
                 "name": name,
                 "login": f"e2e_{login}",
+                "email": f"{login}@grid.example",
                 "password": PASSWORD,
                 "groups_id": [Command.set([groups[role]])],
                 "grid_phone_extension": extension,
@@ -252,6 +258,30 @@ def company(web, day_database, mail_sink):
     result.topology_import = importer.read(
         [wizard], ["created_count", "attached_count", "error_count"]
     )[0]
+
+    # Two-zone meters at twelve consumers, and the keys of the IVR and of
+    # the website, which send the readings that consumers give them.
+    installed = (datetime.now(timezone.utc) - timedelta(days=365)).date()
+    result.meters = {
+        f"E2E-M-{index:04d}": result.service_points[partner_ids[index]]
+        for index in range(100, 112)
+    }
+    manager.env["grid.meter"].create(
+        [
+            {
+                "name": serial,
+                "service_point_id": point,
+                "zone_count": 2,
+                "installation_date": installed.isoformat(),
+            }
+            for serial, point in result.meters.items()
+        ]
+    )
+    keys = manager.env["grid.api.key"]
+    for source, name in (("ivr", "IVR"), ("website", "Личный кабинет")):
+        key = keys.create({"name": name, "source": source})
+        action = keys.browse(key).action_generate_key()
+        result.api_keys[source] = action["context"]["default_key"]
     # A couple with one telephone: Odoo offers both and picks neither.
     admin.env["res.partner"].create(
         [
@@ -557,6 +587,10 @@ class ContactDay:
     etrs: list = field(default_factory=list)
     answered_with_outage: list = field(default_factory=list)
     notice_campaign: int = 0
+    # Responses of the reading endpoint by batch.
+    readings: dict = field(default_factory=dict)
+    # (serial number, reading id, interaction id) taken by operators.
+    operator_readings: list = field(default_factory=list)
 
 
 class Staff:
@@ -630,7 +664,7 @@ def contact_day(telephony_day, company, web, supervisor, admin_client):
         call_ids={row["external_call_id"]: row["id"] for row in rows},
         topics={
             code: ref(admin_client, f"grid_contact_center.topic_{code}")
-            for code in ("1_2", "2", "4_2", "5", "8", "9")
+            for code in ("1_2", "2", "3", "4_2", "5", "8", "9")
         },
     )
     calls = sorted(telephony_day.calls, key=lambda call: call.arrived)
@@ -669,19 +703,28 @@ def contact_day(telephony_day, company, web, supervisor, admin_client):
         client.env["grid.interaction"].browse(interaction).action_close()
         day.informed.append(interaction)
 
-    # Questions that need a specialist: the operator promises a callback.
-    for call in _pick_calls(calls, company, CALLBACKS, taken):
-        day.callbacks.append(
-            interaction_from_call(
-                staff[call.agent],
-                day.call_ids[call.call_id],
-                {
-                    "topic_id": day.topics["8"],
-                    "description": "Перерасчёт за период без света: ответит "
-                    "специалист.",
-                },
-            )
+    # Questions that need a specialist: a callback is due within four hours.
+    # The operators call two of the consumers back.
+    for index, call in enumerate(_pick_calls(calls, company, CALLBACKS, taken)):
+        client = staff[call.agent]
+        interaction = interaction_from_call(
+            client,
+            day.call_ids[call.call_id],
+            {
+                "topic_id": day.topics["2"],
+                "description": "Перерасчёт за период без света: ответит специалист.",
+            },
         )
+        day.callbacks.append(interaction)
+        if index < CALLBACKS // 2:
+            client.env["grid.callback.attempt"].create(
+                {
+                    "interaction_id": interaction,
+                    "result": "reached",
+                    "note": "Специалист объяснил порядок перерасчёта.",
+                }
+            )
+            day.callbacks_done.append(interaction)
 
     # A complaint about a late reconnection; the supervisor answers it.
     [call] = _pick_calls(calls, company, 1, taken)
@@ -690,15 +733,22 @@ def contact_day(telephony_day, company, web, supervisor, admin_client):
         day.call_ids[call.call_id],
         {
             "topic_id": day.topics["9"],
-            "description": "После оплаты долга свет не подключили три дня.",
+            "description": "После оплаты долга свет подключили через три дня.",
+            "complaint_demands": "Объяснить задержку и наказать виновных.",
         },
     )
     complaints = staff["supervisor"].env["grid.interaction"]
     complaints.write(
         [day.complaint],
-        {"answer": "Подключение выполнено, срок нарушен по вине подрядчика."},
+        {
+            "answer": "Подключение выполнено с опозданием по вине подрядчика.",
+            "complaint_justified": "partly",
+            "complaint_resolution": "Подрядчику выставлена претензия.",
+        },
     )
     complaints.browse(day.complaint).action_answer()
+
+    take_meter_readings(day, company, web, staff, calls, taken)
 
     # The dispatcher confirms the suspected outage and gives an ETR, then a
     # later one when the damage turns out worse.
@@ -759,6 +809,90 @@ def run_job_until(client, xmlid, done, what, runs=10):
         if done():
             return
     raise AssertionError(f"{what}: not done after {runs} runs of {xmlid}")
+
+
+def post_readings(web, key, readings):
+    """Send readings to the JSON endpoint as the IVR does; return the body."""
+    request = urllib.request.Request(
+        web.url + "/grid_contact_center/api/v1/meter_readings",
+        data=json.dumps({"readings": readings}).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {key}"},
+    )
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return json.load(response)
+
+
+def take_meter_readings(day, company, web, staff, calls, taken):
+    """Readings of twelve two-zone meters: two months of them from the IVR
+    before today, then today's from operators during calls and from the
+    website, one operator's reading with a typo below the previous one."""
+    today = datetime.now(ZoneInfo(TIMEZONE)).date()
+    serials = sorted(company.meters)
+    start = {
+        serial: (10000.0 + 100 * i, 4000.0 + 50 * i) for i, serial in enumerate(serials)
+    }
+
+    def batch(days_ago, extra_t1, extra_t2, chosen):
+        return [
+            {
+                "meter": serial,
+                "date": (today - timedelta(days=days_ago)).isoformat(),
+                "values": {
+                    "t1": start[serial][0] + extra_t1,
+                    "t2": start[serial][1] + extra_t2,
+                },
+            }
+            for serial in chosen
+        ]
+
+    day.readings["ivr_60"] = post_readings(
+        web, company.api_keys["ivr"], batch(60, 0, 0, serials)
+    )
+    day.readings["ivr_30"] = post_readings(
+        web, company.api_keys["ivr"], batch(30, 150, 60, serials)
+    )
+    # Operators: four consumers with a meter call in; the last operator
+    # types a day-zone value 5 kWh below the previous one.
+    meters = (
+        staff["supervisor"]
+        .env["grid.meter"]
+        .search_read([("name", "in", serials)], ["name", "partner_id"])
+    )
+    serial_of = {meter["partner_id"][0]: meter["name"] for meter in meters}
+    meter_ids = {meter["name"]: meter["id"] for meter in meters}
+    by_operator = []
+    for call in calls:
+        if call.kind != "queue" or call.outcome != "answered":
+            continue
+        partner = company.callers[call.caller]
+        if partner in serial_of and partner not in taken:
+            taken.add(partner)
+            by_operator.append((call, serial_of[partner]))
+        if len(by_operator) == 4:
+            break
+    for index, (call, serial) in enumerate(by_operator):
+        client = staff[call.agent]
+        interaction = interaction_from_call(
+            client,
+            day.call_ids[call.call_id],
+            {"topic_id": day.topics["3"], "description": "Передаёт показания."},
+        )
+        t1 = start[serial][0] + (150 + 140 if index < 3 else 150 - 5)
+        reading = client.env["grid.meter.reading"].create(
+            {
+                "meter_id": meter_ids[serial],
+                "reading_date": today.isoformat(),
+                "value_t1": t1,
+                "value_t2": start[serial][1] + 60 + 55,
+                "interaction_id": interaction,
+            }
+        )
+        day.operator_readings.append((serial, reading, interaction))
+    spoken = {serial for serial, _reading, _interaction in day.operator_readings}
+    rest = [serial for serial in serials if serial not in spoken]
+    website = batch(0, 150 + 140, 60 + 55, rest)
+    website.append({**website[0], "meter": "E2E-M-9999"})
+    day.readings["website"] = post_readings(web, company.api_keys["website"], website)
 
 
 @pytest.fixture(scope="module")
@@ -839,21 +973,45 @@ def test_questions_answered_and_surveyed(contact_day, supervisor):
 
 
 def test_callbacks_due_in_four_hours(contact_day, supervisor):
+    """Questions not answered during the call are due for a callback four
+    clock hours after the call; a callback that reached the consumer after
+    that counts as missed, as does one not made in time."""
     rows = supervisor.env["grid.interaction"].read(
-        contact_day.callbacks, ["state", "received_at", "deadline", "is_overdue"]
+        contact_day.callbacks,
+        [
+            "received_at",
+            "callback_required",
+            "callback_due",
+            "callback_state",
+            "callback_done_at",
+            "callback_missed",
+        ],
     )
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    assert len(rows) == CALLBACKS
     for row in rows:
         received = datetime.strptime(row["received_at"], "%Y-%m-%d %H:%M:%S")
-        due = received + timedelta(hours=4)
-        assert row["state"] == "new"
-        assert row["deadline"] == due.strftime("%Y-%m-%d %H:%M:%S")
-        assert row["is_overdue"] == (due < now)
+        due = (received + timedelta(hours=4)).strftime("%Y-%m-%d %H:%M:%S")
+        done = row["id"] in contact_day.callbacks_done
+        assert row["callback_required"] is True
+        assert row["callback_due"] == due
+        assert row["callback_state"] == ("done" if done else "due")
+        assert bool(row["callback_done_at"]) == done
+        assert row["callback_missed"] == ((row["callback_done_at"] or now) > due)
 
 
 def test_complaint_answered_in_term(contact_day, supervisor, admin_client):
     [complaint] = supervisor.env["grid.interaction"].read(
-        [contact_day.complaint], ["state", "received_at", "deadline", "answered_at"]
+        [contact_day.complaint],
+        [
+            "state",
+            "received_at",
+            "deadline",
+            "answered_at",
+            "complaint_answer_date",
+            "complaint_answer_channel",
+            "complaint_justified",
+        ],
     )
     holidays = set()
     for leave in admin_client.env["resource.calendar.leaves"].search_read(
@@ -876,6 +1034,11 @@ def test_complaint_answered_in_term(contact_day, supervisor, admin_client):
     due = end.replace(tzinfo=ZoneInfo(TIMEZONE)).astimezone(timezone.utc)
     assert complaint["state"] == "answered"
     assert complaint["answered_at"]
+    assert complaint["complaint_justified"] == "partly"
+    assert complaint["complaint_answer_channel"] == "phone"
+    assert complaint["complaint_answer_date"] == (
+        datetime.now(ZoneInfo(TIMEZONE)).date().isoformat()
+    )
     assert complaint["deadline"] == due.strftime("%Y-%m-%d %H:%M:%S")
 
 
@@ -914,3 +1077,33 @@ def test_surveys_and_notices_emailed(contact_day, supervisor, mail_sink, company
         if address in addresses.values()
     }
     assert received == expected
+
+
+def test_meter_readings_checked(contact_day, supervisor):
+    """Readings from the IVR, the website and operators are checked against
+    the meter's history: consumption from the last accepted reading, a
+    value below it rejected, an unknown meter reported."""
+    statuses = {
+        batch: [result["status"] for result in body["results"]]
+        for batch, body in contact_day.readings.items()
+    }
+    consumption = {
+        batch: [result.get("consumption") for result in body["results"]]
+        for batch, body in contact_day.readings.items()
+    }
+    assert statuses["ivr_60"] == ["accepted"] * 12
+    assert statuses["ivr_30"] == ["accepted"] * 12
+    assert consumption["ivr_30"] == [{"t1": 150.0, "t2": 60.0, "total": 210.0}] * 12
+    assert statuses["website"] == ["accepted"] * 8 + ["error"]
+    assert consumption["website"][:8] == [{"t1": 140.0, "t2": 55.0, "total": 195.0}] * 8
+    readings = supervisor.env["grid.meter.reading"].read(
+        [reading for _serial, reading, _interaction in contact_day.operator_readings],
+        ["state", "consumption_total", "reason_codes", "interaction_id", "source"],
+    )
+    assert [reading["state"] for reading in readings] == ["accepted"] * 3 + ["rejected"]
+    assert [reading["consumption_total"] for reading in readings[:3]] == [195.0] * 3
+    assert "below_previous" in readings[3]["reason_codes"]
+    assert [reading["interaction_id"][0] for reading in readings] == [
+        interaction for _serial, _reading, interaction in contact_day.operator_readings
+    ]
+    assert {reading["source"] for reading in readings} == {"operator"}

@@ -10,6 +10,7 @@ another host.
 import base64
 import itertools
 import json
+import resource
 import shutil
 import subprocess
 import tempfile
@@ -23,6 +24,14 @@ from pathlib import Path
 import websocket
 
 EXECUTABLES = ("chromium", "chromium-browser", "google-chrome")
+
+
+def _lift_address_space_limit():
+    """Odoo limits the address space of its process (limit_memory_hard),
+    and Chromium reserves more than that at start; its child process gets
+    the hard limit instead."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
 
 
 class BrowserError(AssertionError):
@@ -63,6 +72,7 @@ class Chromium:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            preexec_fn=_lift_address_space_limit,
         )
         self.console = []
         self.errors = []
@@ -200,7 +210,7 @@ class Chromium:
 
     def wait_for_selector(self, selector: str, timeout: float = 60):
         self.wait_for(
-            f"document.querySelector({json.dumps(selector)})",
+            f"!!document.querySelector({json.dumps(selector)})",
             timeout,
             what=f"an element {selector!r}",
         )
@@ -248,24 +258,52 @@ class Chromium:
             raise BrowserError(f"the login of {login} did not load a page")
         self.wait_for_selector(".o_main_navbar", timeout)
 
-    def open_web_client(self, base_url: str, path: str = "/odoo", timeout=90):
-        """Open a web client page with the test tours loaded (debug=tests)."""
-        separator = "&" if "?" in path else "?"
-        self.navigate(f"{base_url}{path}{separator}debug=tests", timeout)
+    def logout(self, base_url: str):
+        self.navigate(f"{base_url}/web/session/logout?redirect=/web/login")
+        self.wait_for_selector("form.oe_login_form")
+
+    def open_web_client(
+        self, base_url: str, path: str = "/odoo", tours=False, timeout=90
+    ):
+        """Open a web client page, with the test tours loaded (debug=tests)
+        if `tours`."""
+        if tours:
+            path += ("&" if "?" in path else "?") + "debug=tests"
+        self.navigate(f"{base_url}{path}", timeout)
         self.wait_for_selector(".o_main_navbar", timeout)
 
-    def run_tour(self, name: str, timeout: float = 120):
-        """Start the tour `name` on the current page and wait for its end."""
+    def start_tour(self, name: str) -> int:
+        """Start the tour `name` on the current page; return the index of the
+        console messages from which to wait for its end."""
         self.wait_for(f"odoo.isTourReady({json.dumps(name)})", 60, f"tour {name}")
         start = len(self.console)
-        self.evaluate(f"odoo.startTour({json.dumps(name)}, {{stepDelay: 0}})")
+        self.evaluate(f"odoo.startTour({json.dumps(name)}, {{stepDelay: 0}}); true")
+        return start
+
+    def wait_for_tour(self, start: int, timeout: float = 120):
+        """Wait for the end of the tour started at console index `start`."""
         self.wait_for_console("tour succeeded", start, timeout)
 
+    def settle(self, selector: str, timeout: float = 60):
+        """Wait for `selector`, for the web client to have no request in
+        flight and for two frames to be painted, before a screenshot."""
+        self.wait_for_selector(selector, timeout)
+        self.wait_for(
+            "!document.querySelector('.o_loading_indicator, .o_blockUI')",
+            timeout,
+            what="the end of the web client's requests",
+        )
+        self.evaluate(
+            "new Promise((resolve) => requestAnimationFrame("
+            "() => requestAnimationFrame(() => resolve(true))))"
+        )
+
     def close(self):
-        try:
-            self.call("Browser.close", timeout=5)
-        except (BrowserError, websocket.WebSocketException, OSError):
-            pass
+        if hasattr(self, "socket"):
+            try:
+                self.call("Browser.close", timeout=5)
+            except (BrowserError, websocket.WebSocketException, OSError):
+                pass
         try:
             self.process.wait(10)
         except subprocess.TimeoutExpired:

@@ -4,7 +4,9 @@ multi-worker mode behind a routing reverse proxy, a scripted Asterisk AMI
 server and the AMI bridge as its own process with its disk spool."""
 
 import asyncio
+import io
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -16,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from PIL import Image
 
 import odoo
 from odoo.tests.common import get_db_name
@@ -281,6 +284,38 @@ def mail_sink():
     sink.start()
     yield sink
     sink.stop()
+
+
+class Screenshots:
+    """Screenshots of the main screens, 1280 pixels wide, per language. They
+    are taken and checked in every run, and written to
+    docs/screenshots/<language>/ only when GRID_CC_SCREENSHOTS=1, so that
+    `make test` leaves the committed files alone."""
+
+    def __init__(self, folder: Path, write: bool):
+        self.folder = folder
+        self.write = write
+        self.taken = []
+
+    def take(self, browser, name: str, language: str):
+        image = Image.open(io.BytesIO(browser.screenshot()))
+        assert image.size == (1280, 800), f"{name}: screenshot of {image.size}"
+        darkest, lightest = image.convert("L").getextrema()
+        assert lightest - darkest > 100, f"{name} ({language}) is blank"
+        self.taken.append((language, name))
+        if self.write:
+            folder = self.folder / language.split("_")[0]
+            folder.mkdir(parents=True, exist_ok=True)
+            # 256 colours are plenty for a web client and keep the files small.
+            image.convert("RGB").quantize(colors=256).save(
+                folder / f"{name}.png", optimize=True
+            )
+
+
+@pytest.fixture(scope="module")
+def screenshots():
+    folder = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    return Screenshots(folder, os.environ.get("GRID_CC_SCREENSHOTS") == "1")
 
 
 def wait_until(condition, timeout, what, interval=0.5):

@@ -13,18 +13,21 @@ import base64
 import email
 import email.policy
 import json
+import re
 import time
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import lxml.html
 import odoorpc
 import pytest
 
 from odoo import Command
 
 from ..ami_server import ami_wire
+from .chromium import Chromium
 from .conftest import AMI_SECRET, AMI_USER, WEBHOOK_SECRET, wait_until
 from .day import DayGenerator
 
@@ -34,6 +37,7 @@ AGENTS = [str(extension) for extension in range(7001, 7017)]
 DAY_CALLS = 5000
 CONSUMERS = 400
 TRANSFORMER_SUBSTATION = "TP-7-{:02d}"
+REPORT_COLUMNS = ("in_person", "telephone", "internet", "post", "other")
 # The recorded streams and what the bridge must make of each call in them.
 SAMPLE_STREAMS = (
     "ru_queue_call_ami_debug.log",
@@ -180,6 +184,8 @@ def company(web, day_database, mail_sink):
         role: ref(admin, f"grid_contact_center.group_{role}")
         for role in ("operator", "supervisor", "manager", "dispatcher")
     }
+    # Operators start on their desk, where the caller's card pops up.
+    desk = ref(admin, "grid_contact_center.grid_desk_action")
     people = [
         (f"operator{extension}", f"Оператор {extension}", "operator", extension)
         for extension in AGENTS
@@ -197,6 +203,7 @@ def company(web, day_database, mail_sink):
                 "password": PASSWORD,
                 "groups_id": [Command.set([groups[role]])],
                 "grid_phone_extension": extension,
+                "action_id": desk if role == "operator" else False,
                 "tz": TIMEZONE,
                 "lang": "ru_RU",
             }
@@ -350,8 +357,63 @@ def _event_count(day_cursor, provider_id):
     return rows[0][0]
 
 
+# The dashboard's count cards that the day adds to, as (section, card).
+DASHBOARD_COUNTS = (
+    ("calls", "inbound"),
+    ("calls", "answered"),
+    ("interactions", "received"),
+    ("interactions", "channel_phone_in"),
+    ("complaints", "answered"),
+    ("callbacks", "done"),
+)
+
+
+def dashboard_counts(client):
+    """The count cards of the supervisor's dashboard for the last 7 days."""
+    board = client.env["grid.dashboard"].get_dashboard("week")
+    cards = {
+        (section["key"], card["key"]): card["value"]
+        for section in board["sections"]
+        for card in section["cards"]
+    }
+    return {key: cards[key] for key in DASHBOARD_COUNTS}
+
+
+def service_quality_figures(client, year):
+    """The current year's figures of the regulatory report (Order 186,
+    appendix 7, table 4.1) as the manager sees it: {row: {column: count}}."""
+    reports = client.env["grid.service.quality.report"]
+    report = reports.create({"year": year})
+    html = reports.read([report], ["report_html"])[0]["report_html"]
+    figures = {}
+    for row in lxml.html.fromstring(html).xpath("//tr[@data-row]"):
+        cells = [cell.text_content().strip() for cell in row.xpath("./td")]
+        # Number, indicator, then previous year, year and change per column.
+        figures[row.get("data-row")] = {
+            column: int(re.sub(r"\D", "", cells[3 + 3 * index]) or 0)
+            for index, column in enumerate(REPORT_COLUMNS)
+        }
+    return figures
+
+
 @pytest.fixture(scope="module")
-def telephony_day(company, ami, bridge, odoo_server, web, day_cursor, samples_dir):
+def baseline(company, web):
+    """The dashboard and the regulatory report before the day, so that the
+    checks count what the day added to the demo data."""
+    supervisor = connect(web, company.database, company.users["supervisor"]["login"])
+    manager = connect(web, company.database, company.users["manager"]["login"])
+    year = datetime.now(ZoneInfo(TIMEZONE)).year
+    return {
+        "dashboard": dashboard_counts(supervisor),
+        "report": service_quality_figures(manager, year),
+        "year": year,
+    }
+
+
+@pytest.fixture(scope="module")
+def telephony_day(
+    company, baseline, ami, bridge, odoo_server, web, day_cursor, samples_dir
+):
     """Replay the recorded streams, then the generated day; kill Odoo when a
     third of the day is in, stream the rest of the day into the bridge while
     Odoo is down, and start Odoo again."""
@@ -587,10 +649,24 @@ class ContactDay:
     etrs: list = field(default_factory=list)
     answered_with_outage: list = field(default_factory=list)
     notice_campaign: int = 0
+    # Calls made while the browser was open (PlannedCall).
+    live_calls: list = field(default_factory=list)
     # Responses of the reading endpoint by batch.
     readings: dict = field(default_factory=dict)
     # (serial number, reading id, interaction id) taken by operators.
     operator_readings: list = field(default_factory=list)
+
+    @property
+    def interactions(self):
+        """Every interaction that the day registered."""
+        return (
+            self.storm_reports
+            + self.informed
+            + self.callbacks
+            + [self.complaint]
+            + [interaction for _s, _r, interaction in self.operator_readings]
+            + self.answered_with_outage
+        )
 
 
 class Staff:
@@ -651,7 +727,9 @@ def _pick_calls(calls, company, count, taken):
 
 
 @pytest.fixture(scope="module")
-def contact_day(telephony_day, company, web, supervisor, admin_client):
+def contact_day(
+    telephony_day, company, web, ami, supervisor, admin_client, screenshots
+):
     """Operators register the day's calls, a feeder's consumers report the
     interruption, the dispatcher confirms it and changes the ETR, callers
     learn the ETR, the dispatcher restores supply, and the queued surveys and
@@ -765,6 +843,16 @@ def contact_day(telephony_day, company, web, supervisor, admin_client):
         )
         day.etrs.append((etr.strftime("%Y-%m-%d %H:%M:%S"), reason))
 
+    # Two more consumers behind the substation call; the operator takes the
+    # calls in the browser, once working in Russian and once in English.
+    browser = Chromium()
+    try:
+        take_calls_in_browser(day, company, web, ami, screenshots, staff, browser)
+        browser.logout(web.url)
+        show_outage(day, company, web, screenshots, staff, browser)
+    finally:
+        browser.close()
+
     # Supply is back: the reports close and the callers who asked are told.
     dispatcher.browse(day.outage).action_restore()
 
@@ -798,6 +886,14 @@ def contact_day(telephony_day, company, web, supervisor, admin_client):
         ),
         "the e-mail queue",
     )
+
+    # At the end of the day the supervisor looks at the dashboard and the
+    # call log.
+    browser = Chromium()
+    try:
+        show_supervisor_screens(company, web, screenshots, staff, browser)
+    finally:
+        browser.close()
     return day
 
 
@@ -809,6 +905,110 @@ def run_job_until(client, xmlid, done, what, runs=10):
         if done():
             return
     raise AssertionError(f"{what}: not done after {runs} runs of {xmlid}")
+
+
+LANGUAGES = ("ru_RU", "en_US")
+
+
+def switch_language(staff, company, who, language):
+    """The user's own preference, as they would change it."""
+    client = staff[who]
+    client.env["res.users"].write([company.users[who]["id"]], {"lang": language})
+
+
+def live_call(number, extension):
+    """A call from `number` that rings at `extension` and is answered there
+    now; return it with the AMI text up to the hang-up and of the hang-up."""
+    now = int(time.time())
+    generator = DayGenerator(
+        now, now + 3600, 1, [extension], [number], [], [(now, 0, [number])]
+    )
+    [call] = generator.generate()
+    return call, generator.wire(until=call.ended), generator.wire(since=call.ended)
+
+
+def take_calls_in_browser(day, company, web, ami, screenshots, staff, browser):
+    """The operator works in the web client; the phone rings, the caller's
+    card pops up with the outage, the operator answers with the ETR."""
+    extension = AGENTS[0]
+    login = company.users[extension]["login"]
+    numbers = company.storm_numbers[5:7]
+    for language, number in zip(LANGUAGES, numbers, strict=True):
+        switch_language(staff, company, extension, language)
+        if not day.live_calls:
+            browser.login(web.url, login, PASSWORD)
+        browser.open_web_client(web.url, tours=True)
+        start = browser.start_tour("grid_telephony_outage_call_card")
+        browser.wait_for_console("grid_telephony: waiting for a call", start)
+        call, ringing, hang_up = live_call(number, extension)
+        ami.send(ringing)
+        browser.wait_for_tour(start)
+        browser.settle(".o_grid_screen_pop .o_grid_screen_pop_outage")
+        screenshots.take(browser, "call_card", language)
+        browser.wait_for_tour(browser.start_tour("grid_telephony_outage_call_answer"))
+        ami.send(hang_up)
+        day.live_calls.append(call)
+        interaction = wait_until(
+            lambda call=call: ended_call_interaction(staff, call),
+            60,
+            "the call taken in the browser to end",
+        )
+        day.answered_with_outage.append(interaction)
+        # The interaction as the operator finds it later, out of the tour.
+        browser.open_web_client(
+            web.url,
+            f"/odoo/action-grid_contact_center.grid_interaction_action/{interaction}",
+        )
+        browser.settle(".o_form_view .o_grid_outage_alert")
+        screenshots.take(browser, "interaction_outage", language)
+
+
+def ended_call_interaction(staff, call):
+    """The interaction of a call once the call ended, else None."""
+    [row] = (
+        staff["supervisor"]
+        .env["grid.call"]
+        .search_read(
+            [("external_call_id", "=", call.call_id)], ["state", "interaction_id"]
+        )
+    )
+    if row["state"] == "ended" and row["interaction_id"]:
+        return row["interaction_id"][0]
+    return None
+
+
+def show_outage(day, company, web, screenshots, staff, browser):
+    """The dispatcher's view of the outage, with its reports and ETRs."""
+    login = company.users["dispatcher"]["login"]
+    for index, language in enumerate(LANGUAGES):
+        switch_language(staff, company, "dispatcher", language)
+        if index == 0:
+            browser.login(web.url, login, PASSWORD)
+        browser.open_web_client(
+            web.url, f"/odoo/action-grid_contact_center.grid_outage_action/{day.outage}"
+        )
+        browser.settle(".o_form_view .o_field_widget[name=etr]")
+        screenshots.take(browser, "outage", language)
+
+
+def show_supervisor_screens(company, web, screenshots, staff, browser):
+    login = company.users["supervisor"]["login"]
+    screens = (
+        ("dashboard", "/odoo/contact-center-dashboard", ".o_grid_dashboard .card"),
+        (
+            "calls",
+            "/odoo/action-grid_contact_center_telephony.grid_call_action",
+            ".o_list_view .o_data_row",
+        ),
+    )
+    for index, language in enumerate(LANGUAGES):
+        switch_language(staff, company, "supervisor", language)
+        if index == 0:
+            browser.login(web.url, login, PASSWORD)
+        for name, path, selector in screens:
+            browser.open_web_client(web.url, path)
+            browser.settle(selector)
+            screenshots.take(browser, name, language)
 
 
 def post_readings(web, key, readings):
@@ -1107,3 +1307,95 @@ def test_meter_readings_checked(contact_day, supervisor):
         interaction for _serial, _reading, interaction in contact_day.operator_readings
     ]
     assert {reading["source"] for reading in readings} == {"operator"}
+
+
+def test_dashboard_counts_the_day(contact_day, telephony_day, baseline, supervisor):
+    """The supervisor's dashboard for the last seven days grew by what the
+    day brought: its inbound calls, the interactions registered, the
+    complaint answered and the callbacks made."""
+    inbound = [
+        call
+        for call in telephony_day.calls + contact_day.live_calls
+        if call.direction == "inbound"
+    ]
+    expected = {
+        ("calls", "inbound"): len(inbound),
+        ("calls", "answered"): sum(call.outcome == "answered" for call in inbound),
+        ("interactions", "received"): len(contact_day.interactions),
+        ("interactions", "channel_phone_in"): len(contact_day.interactions),
+        ("complaints", "answered"): 1,
+        ("callbacks", "done"): len(contact_day.callbacks_done),
+    }
+    now = dashboard_counts(supervisor)
+    added = {key: now[key] - baseline["dashboard"][key] for key in DASHBOARD_COUNTS}
+    assert added == expected
+
+
+def test_regulatory_report_counts_the_day(contact_day, baseline, web, company):
+    """The yearly service-quality report counts the day's interactions in the
+    telephone column: all of them, the complaint, the readings (service
+    requests) and the complaint resolved."""
+    manager = connect(web, company.database, company.users["manager"]["login"])
+    rows = manager.env["grid.interaction"].read(
+        contact_day.interactions, ["received_at", "topic_kind", "state"]
+    )
+    this_year = [
+        row for row in rows if _local_date(row["received_at"]).year == baseline["year"]
+    ]
+    figures = service_quality_figures(manager, baseline["year"])
+    added = {
+        row: figures[row]["telephone"] - baseline["report"][row]["telephone"]
+        for row in figures
+    }
+    assert added == {
+        "all": len(this_year),
+        "complaint": sum(row["topic_kind"] == "complaint" for row in this_year),
+        "service_request": sum(
+            row["topic_kind"] == "service_request" for row in this_year
+        ),
+        "contract": 0,
+        "resolved": sum(
+            row["topic_kind"] == "complaint" and row["state"] in ("answered", "closed")
+            for row in this_year
+        ),
+    }
+    for row in figures:
+        for column in ("in_person", "internet", "post", "other"):
+            assert figures[row][column] == baseline["report"][row][column]
+
+
+def test_main_screens_render(contact_day, screenshots):
+    """Each main screen rendered in both languages (the files are written
+    with GRID_CC_SCREENSHOTS=1)."""
+    names = ("call_card", "interaction_outage", "outage", "dashboard", "calls")
+    assert sorted(screenshots.taken) == sorted(
+        (language, name) for language in LANGUAGES for name in names
+    )
+
+
+def test_calls_in_browser_answered_with_etr(contact_day, supervisor, company):
+    """The calls taken in the browser became reports on the outage, answered
+    during the call with its details, and closed at restoration."""
+    [outage] = supervisor.env["grid.outage"].read([contact_day.outage], ["name"])
+    rows = supervisor.env["grid.interaction"].read(
+        contact_day.answered_with_outage,
+        [
+            "partner_id",
+            "service_point_id",
+            "outage_id",
+            "answered_in_contact",
+            "answer",
+            "state",
+            "caller_phone",
+        ],
+    )
+    assert len(rows) == len(contact_day.live_calls) == len(LANGUAGES)
+    for row, call in zip(rows, contact_day.live_calls, strict=True):
+        partner = company.callers[call.caller]
+        assert row["partner_id"][0] == partner
+        assert row["service_point_id"][0] == company.service_points[partner]
+        assert row["caller_phone"] == call.caller
+        assert row["outage_id"][0] == contact_day.outage
+        assert row["answered_in_contact"] is True
+        assert outage["name"] in row["answer"]
+        assert row["state"] == "closed"

@@ -205,37 +205,47 @@ class DayGenerator:
         offered = max(joined, agent_free)
         if offered - joined > patience:
             heapq.heappush(free, (agent_free, extension))
-            gave_up = joined + patience
-            steps.add(
-                gave_up,
-                "QueueCallerAbandon",
-                "agent,all",
-                self._block(caller),
-                [
-                    ("Queue", QUEUE),
-                    ("Position", "1"),
-                    ("OriginalPosition", "1"),
-                    ("HoldTime", str(patience)),
-                ],
-            )
-            steps.add(
-                gave_up,
-                "QueueCallerLeave",
-                "agent,all",
-                self._block(caller),
-                [
-                    ("Queue", QUEUE),
-                    ("Position", "1"),
-                    ("Count", "0"),
-                ],
-            )
-            self._hangup(steps, gave_up + 1, caller, NORMAL_CLEARING)
-            call.outcome = "abandoned"
-            call.ended = gave_up + 1
-            call.wait_seconds = patience
-            call.event_ids.append(f"{call.call_id}:ended")
+            self._abandon(steps, call, caller, joined, patience)
             return
-        # One call in ten first rings an agent who does not pick up.
+        offered = self._missed_ring(steps, call, caller, offered, extension, free)
+        self._connect(steps, call, caller, joined, offered, extension, free)
+
+    def _abandon(self, steps, call, caller, joined, patience):
+        """The caller hangs up after `patience` seconds in the queue."""
+        gave_up = joined + patience
+        steps.add(
+            gave_up,
+            "QueueCallerAbandon",
+            "agent,all",
+            self._block(caller),
+            [
+                ("Queue", QUEUE),
+                ("Position", "1"),
+                ("OriginalPosition", "1"),
+                ("HoldTime", str(patience)),
+            ],
+        )
+        steps.add(
+            gave_up,
+            "QueueCallerLeave",
+            "agent,all",
+            self._block(caller),
+            [
+                ("Queue", QUEUE),
+                ("Position", "1"),
+                ("Count", "0"),
+            ],
+        )
+        self._hangup(steps, gave_up + 1, caller, NORMAL_CLEARING)
+        call.outcome = "abandoned"
+        call.ended = gave_up + 1
+        call.wait_seconds = patience
+        call.event_ids.append(f"{call.call_id}:ended")
+
+    def _missed_ring(self, steps, call, caller, offered, extension, free):
+        """One call in ten first rings an idle agent who does not pick up;
+        return when the queue offers the call to `extension`."""
+        rng = self.random
         idle = [
             a for a in self.agents if a != extension and self._is_idle(a, offered, free)
         ]
@@ -264,6 +274,11 @@ class DayGenerator:
             )
             self._hangup(steps, offered + 15, leg, NO_ANSWER)
             offered += 16
+        return offered
+
+    def _connect(self, steps, call, caller, joined, offered, extension, free):
+        """`extension` answers the call and talks until the caller hangs up."""
+        rng = self.random
         leg = self._offer(steps, call, caller, offered, extension)
         answered = offered + rng.randint(2, 8)
         talk = 20 + min(int(rng.expovariate(1 / 70)), 900)

@@ -1,7 +1,8 @@
-"""The parts of a contact center in production, each in its own process or
-thread, for the end-to-end test: a copy of the test database, Odoo in
-multi-worker mode behind a routing reverse proxy, a scripted Asterisk AMI
-server and the AMI bridge as its own process with its disk spool."""
+"""The parts of a contact center in production for the end-to-end test,
+each in its own process or thread. They are a copy of the test database,
+Odoo in multi-worker mode behind a routing reverse proxy, a scripted
+Asterisk AMI server, the AMI bridge as its own process with its disk spool
+and an SMTP server."""
 
 import asyncio
 import io
@@ -71,8 +72,8 @@ def day_database():
 
 @pytest.fixture(scope="module")
 def day_cursor(day_database):
-    """Yield a function that runs one SQL query on the copy and returns its
-    rows; the test reads progress with it even while Odoo is stopped."""
+    """Return a function that runs one SQL query on the copy and returns its
+    rows. The test reads progress with it, also while Odoo is stopped."""
     connection = odoo.sql_db.db_connect(day_database)
 
     def query(sql, *args):

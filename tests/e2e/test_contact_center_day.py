@@ -414,9 +414,9 @@ def baseline(company, web):
 def telephony_day(
     company, baseline, ami, bridge, odoo_server, web, day_cursor, samples_dir
 ):
-    """Replay the recorded streams, then the generated day; kill Odoo when a
-    third of the day is in, stream the rest of the day into the bridge while
-    Odoo is down, and start Odoo again."""
+    """Replay the recorded streams, then the generated day. Odoo is killed
+    when a third of the day is in, the rest of the day streams into the
+    bridge while Odoo is down, and Odoo starts again."""
     provider = company.provider_id
     ami.wait_for_client()
     folder = samples_dir / "asterisk_ami"
@@ -1174,8 +1174,8 @@ def test_questions_answered_and_surveyed(contact_day, supervisor):
 
 def test_callbacks_due_in_four_hours(contact_day, supervisor):
     """Questions not answered during the call are due for a callback four
-    clock hours after the call; a callback that reached the consumer after
-    that counts as missed, as does one not made in time."""
+    clock hours after the call. A callback that reached the consumer later,
+    or one not made in time, counts as missed."""
     rows = supervisor.env["grid.interaction"].read(
         contact_day.callbacks,
         [

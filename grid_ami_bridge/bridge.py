@@ -37,6 +37,8 @@ class AmiSession:
         self._lists = {}
         self.banner_seen = asyncio.Event()
         self.closed = asyncio.Event()
+        # When data last arrived (time.monotonic()).
+        self.last_read = time.monotonic()
 
     async def read_forever(self):
         try:
@@ -44,6 +46,7 @@ class AmiSession:
                 data = await self.reader.read(65536)
                 if not data:
                     break
+                self.last_read = time.monotonic()
                 for message in self.parser.feed(data):
                     self._dispatch(message)
                 if self.parser.banner:
@@ -72,14 +75,26 @@ class AmiSession:
             return
         self.on_event(message)
 
-    async def action(self, fields: list[tuple[str, str]], timeout: float) -> AmiMessage:
+    async def action(
+        self, fields: list[tuple[str, str]], timeout: float, patient: bool = False
+    ) -> AmiMessage:
+        """Send an action and return its response; raise AmiError when none
+        came within `timeout` seconds. With `patient`, the wait goes on for as
+        long as other messages keep arriving: Asterisk answers in order, so
+        a response queued behind a burst of events is late, not lost."""
         action_id = f"bridge-{next(self._ids)}"
         future = asyncio.get_running_loop().create_future()
         self._responses[action_id] = future
         self.writer.write(format_action([*fields, ("ActionID", action_id)]))
         await self.writer.drain()
         try:
-            return await asyncio.wait_for(future, timeout)
+            while True:
+                waiting_since = time.monotonic()
+                try:
+                    return await asyncio.wait_for(asyncio.shield(future), timeout)
+                except asyncio.TimeoutError:
+                    if not patient or self.last_read <= waiting_since:
+                        raise
         except asyncio.TimeoutError as error:
             self._responses.pop(action_id, None)
             raise AmiError(
@@ -274,7 +289,9 @@ class Bridge:
             try:
                 await asyncio.wait_for(session.closed.wait(), settings.ping_interval)
             except asyncio.TimeoutError:
-                pong = await session.action([("Action", "Ping")], settings.ping_timeout)
+                pong = await session.action(
+                    [("Action", "Ping")], settings.ping_timeout, patient=True
+                )
                 if pong.get("Response", "").lower() != "success":
                     raise AmiError(f"Ping failed: {pong.get('Message', '')}") from None
         if session.closed.is_set():

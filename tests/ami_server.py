@@ -33,12 +33,15 @@ class FakeAmi:
         banner="Asterisk Call Manager/7.0.3",
         answer_pings=True,
         live_channels=(),
+        ping_delay=0.0,
     ):
         self.username = username
         self.secret = secret
         self.challenge = challenge
         self.banner = banner
         self.answer_pings = answer_pings
+        # Seconds before a pong, as when it queues behind a burst of events.
+        self.ping_delay = ping_delay
         self.live_channels = list(live_channels)
         self.actions = []
         self.logins = 0
@@ -126,6 +129,8 @@ class FakeAmi:
             self.logged_in.set()
             logged_in = True
         elif name == "ping" and self.answer_pings:
+            if self.ping_delay:
+                await asyncio.sleep(self.ping_delay)
             writer.write(format_action([*reply, ("Ping", "Pong")]))
         elif name == "coreshowchannels":
             writer.write(

@@ -120,6 +120,34 @@ def test_unanswered_ping_makes_the_bridge_reconnect(webhook, tmp_path):
     _run(scenario)
 
 
+def test_late_pong_behind_events_keeps_session(webhook, tmp_path):
+    """A pong that comes late while events keep arriving does not end the
+    session: dropping it would lose the events still in the socket."""
+    trickle = ami_wire([{"Event": "PeerStatus", "Peer": "SIP/7001"}])
+
+    async def scenario():
+        ami = FakeAmi(ping_delay=3.0)
+        config = _config(
+            await ami.start(), webhook, tmp_path, ping_interval=0.5, ping_timeout=1.0
+        )
+        bridge = Bridge(config)
+        running = asyncio.create_task(bridge.run())
+        await asyncio.wait_for(bridge.connected.wait(), 10)
+        deadline = time.monotonic() + 4.5
+        while time.monotonic() < deadline:
+            await ami.send(trickle)
+            await asyncio.sleep(0.1)
+        pings = [a for a in ami.actions if a["Action"] == "Ping"]
+        bridge.stop()
+        await running
+        await ami.stop()
+        assert len(pings) >= 2
+        assert ami.logins == 1
+        assert bridge.sessions == 1
+
+    _run(scenario)
+
+
 def test_dropped_connection_reconnects_and_keeps_following(
     webhook, tmp_path, samples_dir
 ):

@@ -33,6 +33,11 @@ export const screenPopService = {
                 return;
             }
             remove(card.call.id);
+            // The bus replays the notifications of the last minute to a new
+            // connection: a call that ended meanwhile gets no card.
+            if (card.call.state === "ended") {
+                return;
+            }
             state.cards = [...state.cards, card];
         }
 

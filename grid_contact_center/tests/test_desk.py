@@ -156,6 +156,20 @@ class TestDesk(GridContactCenterCase):
         self.assertEqual(found.partner_id, consumer)
 
     @users("cc_operator")
+    def test_complaint_answer_channel_follows_channel(self):
+        desk = self.desk(default_channel="office")
+        desk.partner_id = self.consumer
+        desk.topic_id = self.topic_complaint
+        self.assertEqual(desk.complaint_answer_channel, "letter")
+        # Created without the form, as an integration does: no onchange ran.
+        desk = self.env["grid.desk"].create(
+            {"partner_id": self.consumer.id, "topic_id": self.topic_complaint.id}
+        )
+        action = desk.action_register()
+        interaction = self.env["grid.interaction"].browse(action["res_id"])
+        self.assertEqual(interaction.complaint_answer_channel, "phone")
+
+    @users("cc_operator")
     def test_new_consumer_with_taken_account_names_holder(self):
         desk = self.desk()
         desk.register_consumer = True

@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 
 from ..models.grid_interaction import CHANNELS, OPEN_STATES
 from ..models.grid_interaction_callback import CALLBACK_TOPIC
-from ..models.grid_interaction_complaint import ANSWER_CHANNELS
+from ..models.grid_interaction_complaint import ANSWER_CHANNELS, DEFAULT_ANSWER_CHANNEL
 from ..models.res_partner import CONSUMER_CATEGORIES
 from ..tools.phone import is_mobile, normalize_phone
 
@@ -203,15 +203,7 @@ class GridDesk(models.TransientModel):
     @api.onchange("topic_id")
     def _onchange_topic_id(self):
         if self.topic_kind == "complaint" and not self.complaint_answer_channel:
-            self.complaint_answer_channel = (
-                "phone"
-                if self.channel
-                in (
-                    "phone_in",
-                    "phone_out",
-                )
-                else "letter"
-            )
+            self.complaint_answer_channel = DEFAULT_ANSWER_CHANNEL.get(self.channel)
 
     # ------------------------------------------------------------
     # Actions
@@ -364,10 +356,12 @@ class GridDesk(models.TransientModel):
             values.update(
                 {
                     "complaint_demands": self.complaint_demands,
-                    "complaint_answer_channel": self.complaint_answer_channel,
                     "complaint_incident_at": self.complaint_incident_at,
                 }
             )
+            # Unset, the interaction takes the default of its channel.
+            if self.complaint_answer_channel:
+                values["complaint_answer_channel"] = self.complaint_answer_channel
         return values
 
     def _create_consumer(self):

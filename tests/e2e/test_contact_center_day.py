@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 import lxml.html
 import odoorpc
+import phonenumbers
 import pytest
 
 from odoo import Command
@@ -685,19 +686,25 @@ class Staff:
 
 
 def interaction_from_call(client, call_id, values):
-    """Register an interaction from a call the way its card does: the
-    call's defaults, then the operator's values; saving links the call."""
+    """Register an interaction from a call the way its card does: the desk
+    opens prefilled from the call, the operator fills it in and registers,
+    and the interaction is linked to the call. The values that the desk has
+    no field for are then written on the interaction, as on its form."""
     action = client.env["grid.call"].browse(call_id).action_new_interaction()
-    context = action["context"]
     defaults = {
         name.removeprefix("default_"): value
-        for name, value in context.items()
+        for name, value in action["context"].items()
         if name.startswith("default_")
     }
-    interactions = client.env["grid.interaction"].with_context(
-        grid_call_id=context["grid_call_id"]
-    )
-    return interactions.create({**defaults, **values})
+    desks = client.env["grid.desk"]
+    desk_fields = desks.fields_get(attributes=["type"])
+    on_desk = {name: value for name, value in values.items() if name in desk_fields}
+    desk = desks.browse(desks.create({**defaults, **on_desk}))
+    interaction_id = desk.action_register()["res_id"]
+    rest = {name: value for name, value in values.items() if name not in on_desk}
+    if rest:
+        client.env["grid.interaction"].browse(interaction_id).write(rest)
+    return interaction_id
 
 
 def _pick_calls(calls, company, count, taken):
@@ -929,7 +936,8 @@ def live_call(number, extension):
 
 def take_calls_in_browser(day, company, web, ami, screenshots, staff, browser):
     """The operator works in the web client; the phone rings, the caller's
-    card pops up with the outage, the operator answers with the ETR."""
+    card pops up with the outage, the desk opens from it, and the operator
+    registers the report and answers with the ETR."""
     extension = AGENTS[0]
     login = company.users[extension]["login"]
     numbers = company.storm_numbers[5:7]
@@ -945,6 +953,13 @@ def take_calls_in_browser(day, company, web, ami, screenshots, staff, browser):
         browser.wait_for_tour(start)
         browser.settle(".o_grid_screen_pop .o_grid_screen_pop_outage")
         screenshots.take(browser, "call_card", language)
+        browser.wait_for_tour(browser.start_tour("grid_telephony_outage_call_desk"))
+        browser.settle(".o_grid_desk .o_grid_outage_alert")
+        # Choosing the topic scrolled the desk down; show it from its top.
+        browser.evaluate(
+            "document.querySelectorAll('.o_content').forEach((e) => e.scrollTo(0, 0))"
+        )
+        screenshots.take(browser, "desk", language)
         browser.wait_for_tour(browser.start_tour("grid_telephony_outage_call_answer"))
         ami.send(hang_up)
         day.live_calls.append(call)
@@ -1374,7 +1389,7 @@ def test_regulatory_report_counts_the_day(contact_day, baseline, web, company):
 def test_main_screens_render(contact_day, screenshots):
     """Each main screen rendered in both languages (the files are written
     with GRID_CC_SCREENSHOTS=1)."""
-    names = ("call_card", "interaction_outage", "outage", "dashboard", "calls")
+    names = ("call_card", "desk", "interaction_outage", "outage", "dashboard", "calls")
     assert sorted(screenshots.taken) == sorted(
         (language, name) for language in LANGUAGES for name in names
     )
@@ -1401,7 +1416,11 @@ def test_calls_in_browser_answered_with_etr(contact_day, supervisor, company):
         partner = company.callers[call.caller]
         assert row["partner_id"][0] == partner
         assert row["service_point_id"][0] == company.service_points[partner]
-        assert row["caller_phone"] == call.caller
+        # The desk keeps the number in E.164, as the call matched it.
+        number = phonenumbers.parse(call.caller, "RU")
+        assert row["caller_phone"] == phonenumbers.format_number(
+            number, phonenumbers.PhoneNumberFormat.E164
+        )
         assert row["outage_id"][0] == contact_day.outage
         assert row["answered_in_contact"] is True
         assert outage["name"] in row["answer"]

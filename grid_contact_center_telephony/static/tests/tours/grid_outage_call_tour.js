@@ -3,7 +3,7 @@ import {registry} from "@web/core/registry";
 // A consumer whose supply is cut off calls while an outage is confirmed at
 // their transformer substation. The end-to-end test rings the agent's phone
 // through the AMI bridge once the first tour says it waits for the call, and
-// takes a screenshot of the card between the two tours.
+// takes screenshots of the card and of the desk between the tours.
 registry.category("web_tour.tours").add("grid_telephony_outage_call_card", {
     steps: () => [
         {
@@ -25,7 +25,7 @@ registry.category("web_tour.tours").add("grid_telephony_outage_call_card", {
     ],
 });
 
-registry.category("web_tour.tours").add("grid_telephony_outage_call_answer", {
+registry.category("web_tour.tours").add("grid_telephony_outage_call_desk", {
     steps: () => [
         {
             content: "Start an interaction from the card",
@@ -34,12 +34,17 @@ registry.category("web_tour.tours").add("grid_telephony_outage_call_answer", {
             run: "click",
         },
         {
-            content: "The interaction form opens",
-            trigger: ".o_form_view .o_statusbar_status",
+            content: "The desk opens on the caller's service point",
+            trigger:
+                ".o_grid_desk .o_field_widget[name=service_point_id] input:value(SP-E2E)",
+        },
+        {
+            content: "and warns of the outage there",
+            trigger: ".o_grid_desk .o_grid_outage_alert",
         },
         {
             content: "Choose the topic of supply interruptions",
-            trigger: ".o_form_view .o_field_widget[name=topic_id] input",
+            trigger: ".o_grid_desk .o_field_widget[name=topic_id] input",
             run: "edit 4.2",
         },
         {
@@ -48,18 +53,22 @@ registry.category("web_tour.tours").add("grid_telephony_outage_call_answer", {
             run: "click",
         },
         {
-            content: "Look up the caller's service point",
-            trigger: ".o_form_view .o_field_widget[name=service_point_id] input",
-            run: "edit SP-E2E",
+            content: "The topic is chosen: the test takes a screenshot",
+            trigger: ".o_grid_desk .o_field_widget[name=topic_id] input:value(4.2)",
         },
+    ],
+});
+
+registry.category("web_tour.tours").add("grid_telephony_outage_call_answer", {
+    steps: () => [
         {
-            content: "Choose it: the consumer has one",
-            trigger: ".o-autocomplete--dropdown-item a:contains(SP-E2E)",
+            content: "Register the report",
+            trigger: ".o_grid_desk button[name=action_register]",
             run: "click",
         },
         {
-            content: "The form shows the outage with its restoration time",
-            trigger: ".o_form_view .o_grid_outage_alert",
+            content: "The interaction form shows the outage with its restoration time",
+            trigger: ".o_form_view:not(.o_grid_desk) .o_grid_outage_alert",
         },
         {
             content: "Answer the caller with the outage details",

@@ -370,7 +370,6 @@ class DayGenerator:
             agent.uniqueid, "outbound", "outbound", begin, extension, number
         )
         steps = self._steps(call)
-        steps.add(begin, "Newchannel", "call,all", self._block(agent))
         trunk = self._leg(
             begin,
             f"SIP/{TRUNK}",
@@ -380,38 +379,15 @@ class DayGenerator:
             number,
             agent.linkedid,
         )
-        steps.add(begin, "Newchannel", "call,all", self._block(trunk))
-        steps.add(
-            begin,
-            "DialBegin",
-            "call,all",
-            self._block(agent),
-            self._block(trunk, "Dest") + [("DialString", f"{TRUNK}/{number}")],
-        )
+        self._dial(steps, begin, agent, trunk, f"{TRUNK}/{number}")
         result = rng.choices(["answered", "no_answer", "busy"], [70, 20, 10])[0]
         call.event_ids.append(f"{call.call_id}:started")
         if result == "answered":
             answered = begin + rng.randint(5, 25)
             ended = answered + rng.randint(20, 300)
-            agent.state = trunk.state = 6
-            steps.add(answered, "Newstate", "call,all", self._block(trunk))
-            steps.add(answered, "Newstate", "call,all", self._block(agent))
-            steps.add(
-                answered,
-                "DialEnd",
-                "call,all",
-                self._block(agent),
-                self._block(trunk, "Dest") + [("DialStatus", "ANSWER")],
-            )
-            bridge = f"{call.call_id}-bridge"
-            self._bridge(steps, answered, bridge, agent, trunk)
-            self._unbridge(steps, ended, bridge, agent, trunk)
-            self._hangup(steps, ended, trunk, NORMAL_CLEARING)
-            self._hangup(steps, ended, agent, NORMAL_CLEARING)
+            # The trunk reports the answer, then the agent's own channel.
+            self._talk(steps, call, answered, ended, agent, trunk, trunk, agent)
             call.agent = extension
-            call.wait_seconds = answered - begin
-            call.talk_seconds = ended - answered
-            call.event_ids.append(f"{call.call_id}:answered")
         else:
             ended = begin + (30 if result == "no_answer" else rng.randint(2, 6))
             status = "NOANSWER" if result == "no_answer" else "BUSY"
@@ -438,7 +414,6 @@ class DayGenerator:
             origin.uniqueid, "internal", "internal", begin, extension, colleague
         )
         steps = self._steps(call)
-        steps.add(begin, "Newchannel", "call,all", self._block(origin))
         leg = self._leg(
             begin,
             f"SIP/{colleague}",
@@ -448,44 +423,21 @@ class DayGenerator:
             colleague,
             origin.linkedid,
         )
-        steps.add(begin, "Newchannel", "call,all", self._block(leg))
-        steps.add(
-            begin,
-            "DialBegin",
-            "call,all",
-            self._block(origin),
-            self._block(leg, "Dest") + [("DialString", f"SIP/{colleague}")],
-        )
+        self._dial(steps, begin, origin, leg, f"SIP/{colleague}")
         leg.state = 5
         steps.add(begin, "Newstate", "call,all", self._block(leg))
         answered = begin + rng.randint(2, 10)
         ended = answered + rng.randint(15, 120)
-        leg.state = origin.state = 6
-        steps.add(answered, "Newstate", "call,all", self._block(leg))
-        steps.add(
-            answered,
-            "DialEnd",
-            "call,all",
-            self._block(origin),
-            self._block(leg, "Dest") + [("DialStatus", "ANSWER")],
-        )
-        bridge = f"{call.call_id}-bridge"
-        self._bridge(steps, answered, bridge, origin, leg)
-        self._unbridge(steps, ended, bridge, origin, leg)
-        self._hangup(steps, ended, leg, NORMAL_CLEARING)
-        self._hangup(steps, ended, origin, NORMAL_CLEARING)
+        call.event_ids += [
+            f"{call.call_id}:started",
+            f"{call.call_id}:ringing:{leg.uniqueid}",
+        ]
+        self._talk(steps, call, answered, ended, origin, leg, leg)
         call.outcome = "answered"
         call.agent = colleague
         call.rung = [colleague]
         call.ended = ended
-        call.wait_seconds = answered - begin
-        call.talk_seconds = ended - answered
-        call.event_ids += [
-            f"{call.call_id}:started",
-            f"{call.call_id}:ringing:{leg.uniqueid}",
-            f"{call.call_id}:answered",
-            f"{call.call_id}:ended",
-        ]
+        call.event_ids.append(f"{call.call_id}:ended")
         return ended
 
     # ------------------------------------------------------------------
@@ -592,6 +544,41 @@ class DayGenerator:
         call.rung.append(extension)
         call.event_ids.append(f"{call.call_id}:ringing:{leg.uniqueid}")
         return leg
+
+    def _dial(self, steps, moment, origin, target, dial_string):
+        """Both channels appear and the origin dials the target."""
+        steps.add(moment, "Newchannel", "call,all", self._block(origin))
+        steps.add(moment, "Newchannel", "call,all", self._block(target))
+        steps.add(
+            moment,
+            "DialBegin",
+            "call,all",
+            self._block(origin),
+            self._block(target, "Dest") + [("DialString", dial_string)],
+        )
+
+    def _talk(self, steps, call, answered, ended, origin, target, *reporting):
+        """The target answers the origin's dial at `answered`, and the two
+        talk until they hang up at `ended`. The channels in `reporting` tell
+        their new state on the answer."""
+        origin.state = target.state = 6
+        for leg in reporting:
+            steps.add(answered, "Newstate", "call,all", self._block(leg))
+        steps.add(
+            answered,
+            "DialEnd",
+            "call,all",
+            self._block(origin),
+            self._block(target, "Dest") + [("DialStatus", "ANSWER")],
+        )
+        bridge = f"{call.call_id}-bridge"
+        self._bridge(steps, answered, bridge, origin, target)
+        self._unbridge(steps, ended, bridge, origin, target)
+        self._hangup(steps, ended, target, NORMAL_CLEARING)
+        self._hangup(steps, ended, origin, NORMAL_CLEARING)
+        call.wait_seconds = answered - call.arrived
+        call.talk_seconds = ended - answered
+        call.event_ids.append(f"{call.call_id}:answered")
 
     def _bridge(self, steps, moment, bridge, *legs):
         for leg in legs:

@@ -30,7 +30,8 @@ find_python() {
     local candidate
     for candidate in ${PYTHON_FOR_VENV:-} python3.12 python3.11 python3.10 python3; do
         command -v "$candidate" >/dev/null || continue
-        if "$candidate" -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 12))'; then
+        # A pyenv shim of a version not installed fails here, quietly.
+        if "$candidate" -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 12))' 2>/dev/null; then
             echo "$candidate"
             return
         fi

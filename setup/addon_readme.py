@@ -1,9 +1,11 @@
-"""Build each addon's README.md from its manifest and its readme/ fragments.
+"""Build each addon's README.md and its description page from its manifest
+and its readme/ fragments.
 
 People edit the fragments (DESCRIPTION, USAGE, CONFIGURE, ROADMAP), as in OCA
-repositories. README.md is generated from them because GitHub shows it on the
-addon's folder and Odoo's Apps list uses it as the module description.
-With --check, exit 1 when a README.md differs from what the fragments give,
+repositories. README.md is what GitHub shows on the addon's folder.
+static/description/index.html is the same text in HTML for Odoo's Apps list,
+which would otherwise read README.md as reStructuredText and log errors.
+With --check, exit 1 when a file differs from what the fragments give,
 without writing anything.
 """
 
@@ -11,6 +13,8 @@ import argparse
 import ast
 import sys
 from pathlib import Path
+
+import markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = [
@@ -43,6 +47,11 @@ def render(addon: Path) -> str:
     return "\n\n".join(parts) + "\n"
 
 
+def render_html(text: str) -> str:
+    body = markdown.markdown(text, extensions=["tables", "fenced_code"])
+    return f"<section>\n{body}\n</section>\n"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only compare")
@@ -50,14 +59,19 @@ def main() -> int:
     stale = []
     for manifest in sorted(ROOT.glob("*/__manifest__.py")):
         addon = manifest.parent
-        readme = addon / "README.md"
         text = render(addon)
-        if readme.is_file() and readme.read_text() == text:
-            continue
-        if args.check:
-            stale.append(str(readme.relative_to(ROOT)))
-        else:
-            readme.write_text(text)
+        outputs = {
+            addon / "README.md": text,
+            addon / "static" / "description" / "index.html": render_html(text),
+        }
+        for path, content in outputs.items():
+            if path.is_file() and path.read_text() == content:
+                continue
+            if args.check:
+                stale.append(str(path.relative_to(ROOT)))
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(content)
     if stale:
         print(
             "out of date with readme/ (run `make format`): " + ", ".join(stale),

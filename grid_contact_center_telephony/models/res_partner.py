@@ -6,7 +6,9 @@ class ResPartner(models.Model):
     _inherit = ["res.partner", "grid.phone.dial.mixin"]
 
     grid_call_ids = fields.One2many("grid.call", "partner_id", string="Calls")
-    grid_call_count = fields.Integer(string="Calls", compute="_compute_grid_call_count")
+    grid_call_count = fields.Integer(
+        string="Number of Calls", compute="_compute_grid_call_count"
+    )
 
     def _compute_grid_call_count(self):
         counts = dict(

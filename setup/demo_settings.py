@@ -1,5 +1,7 @@
 """Make a new demo database look like a Russian grid company's: Russian for
-the administrator, the Moscow time zone, the company in Russia with roubles.
+the administrator and the company, the Moscow time zone, the company in Russia
+with roubles. The demo's notice campaigns, written while the addons were
+installed in English, get their texts again in Russian.
 
 Usage: python setup/demo_settings.py -c ODOO_CONF -d DATABASE
 """
@@ -18,10 +20,19 @@ def main(argv):
         env["res.lang"]._activate_lang("ru_RU")
         rouble = env.ref("base.RUB")
         rouble.active = True
-        env.ref("base.main_company").write(
-            {"country_id": env.ref("base.ru").id, "currency_id": rouble.id}
-        )
+        company = env.ref("base.main_company")
+        company.write({"country_id": env.ref("base.ru").id, "currency_id": rouble.id})
+        company.partner_id.lang = "ru_RU"
         env.ref("base.user_admin").write({"lang": "ru_RU", "tz": "Europe/Moscow"})
+        for campaign in env["grid.notice.campaign"].search(
+            [("outage_id", "!=", False)]
+        ):
+            campaign.write(
+                {
+                    "message": campaign._default_message(),
+                    "email_subject": campaign._default_email_subject(),
+                }
+            )
 
 
 if __name__ == "__main__":

@@ -157,13 +157,22 @@ class GridNoticeCampaign(models.Model):
 
     @api.depends("outage_id", "kind")
     def _compute_email_subject(self):
-        kinds = dict(self._fields["kind"]._description_selection(self.env))
         for campaign in self:
             if campaign.email_subject:
                 continue
-            campaign.email_subject = (
-                f"{campaign.company_id.name}: {kinds[campaign.kind]}"
-            )
+            campaign.email_subject = campaign._default_email_subject()
+
+    def _default_email_subject(self):
+        self.ensure_one()
+        localized = self._in_consumers_language()
+        kinds = dict(localized._fields["kind"]._description_selection(localized.env))
+        return f"{self.company_id.name}: {kinds[self.kind]}"
+
+    def _in_consumers_language(self):
+        """The campaign in the language of its company, in which consumers
+        get the notice, whatever the language of who prepares it."""
+        self.ensure_one()
+        return self.with_context(lang=self.company_id.partner_id.lang or self.env.lang)
 
     def _compute_progress(self):
         counts = defaultdict(dict)
@@ -289,24 +298,25 @@ class GridNoticeCampaign(models.Model):
     # ------------------------------------------------------------
 
     def _default_message(self):
-        """Return the notice text about the campaign's outage, with the times
-        in the company's time zone."""
+        """Return the notice text about the campaign's outage, in the
+        company's language, with the times in the company's time zone."""
         self.ensure_one()
+        localized = self._in_consumers_language()
         outage = self.outage_id
         timezone = self.company_id._grid_timezone().zone
 
         def when(value):
-            return format_datetime(self.env, value, tz=timezone, dt_format="short")
+            return format_datetime(localized.env, value, tz=timezone, dt_format="short")
 
         area = outage.area_description or ", ".join(outage.element_ids.mapped("name"))
         if self.kind == "restoration":
-            return self.env._(
+            return localized.env._(
                 "Supply restored: %(area)s. %(company)s",
                 area=area,
                 company=self.company_id.name,
             )
         if outage.kind == "planned":
-            return self.env._(
+            return localized.env._(
                 "Planned outage for repair work: %(area)s, from %(start)s to "
                 "%(end)s. %(company)s",
                 area=area,
@@ -315,7 +325,7 @@ class GridNoticeCampaign(models.Model):
                 company=self.company_id.name,
             )
         if outage.etr:
-            return self.env._(
+            return localized.env._(
                 "Emergency outage: %(area)s since %(start)s. Estimated "
                 "restoration: %(etr)s. %(company)s",
                 area=area,
@@ -323,7 +333,7 @@ class GridNoticeCampaign(models.Model):
                 etr=when(outage.etr),
                 company=self.company_id.name,
             )
-        return self.env._(
+        return localized.env._(
             "Emergency outage: %(area)s since %(start)s. Crews are restoring "
             "supply. %(company)s",
             area=area,

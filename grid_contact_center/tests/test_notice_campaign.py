@@ -166,6 +166,19 @@ class TestNoticeCampaign(GridOutageCase, MockSmtplibCase):
         self.assertEqual(recipient.failure_reason, "sms_number_format")
 
     @users("cc_supervisor")
+    def test_notice_in_company_language(self):
+        self.env["res.lang"].sudo()._activate_lang("ru_RU")
+        self.env["ir.module.module"].sudo()._load_module_terms(
+            ["grid_contact_center"], ["ru_RU"]
+        )
+        self.env.company.partner_id.sudo().lang = "ru_RU"
+        self.assertEqual(self.env.user.lang, "en_US")
+        campaign = self._campaign()
+        self.assertIn("Плановое отключение", campaign.message)
+        self.assertIn("ул. Янтарная", campaign.message)
+        self.assertIn("Уведомление об отключении", campaign.email_subject)
+
+    @users("cc_supervisor")
     def test_campaign_for_selected_consumers(self):
         action = (
             self.env["grid.notice.campaign"]

@@ -1,7 +1,8 @@
 """Make a new demo database look like a Russian grid company's: Russian for
 the administrator and the company, the Moscow time zone, the company in Russia
 with roubles. The demo's notice campaigns, written while the addons were
-installed in English, get their texts again in Russian.
+installed in English, get their texts again in Russian. The sample surveys of
+Odoo's survey addon are archived, so that only the grid company's remain.
 
 Usage: python setup/demo_settings.py -c ODOO_CONF -d DATABASE
 """
@@ -33,6 +34,12 @@ def main(argv):
                     "email_subject": campaign._default_email_subject(),
                 }
             )
+        if "survey.survey" in env:
+            odoo_samples = env["ir.model.data"].search(
+                [("module", "=", "survey"), ("model", "=", "survey.survey")]
+            )
+            surveys = env["survey.survey"].browse(odoo_samples.mapped("res_id"))
+            surveys.exists().write({"active": False})
 
 
 if __name__ == "__main__":

@@ -150,7 +150,7 @@ class GridMeterReading(models.Model):
     reading_date = fields.Date(
         required=True,
         index=True,
-        default=fields.Date.context_today,
+        default=lambda self: self.env.company._grid_today(),
         help="Date on which the registers were read.",
     )
     received_at = fields.Datetime(
@@ -749,7 +749,7 @@ class GridMeterReading(models.Model):
                     )
                 ) from error
             reading_date = fields.Date.to_date(
-                vals.get("reading_date") or fields.Date.context_today(self)
+                vals.get("reading_date") or meter.company_id._grid_today()
             )
             received_at = fields.Datetime.to_datetime(
                 vals.get("received_at") or fields.Datetime.now()

@@ -68,6 +68,13 @@ class ResCompany(models.Model):
         name = self.resource_calendar_id.tz or self.partner_id.tz or "UTC"
         return pytz.timezone(name)
 
+    def _grid_today(self):
+        """The company's date now, in its time zone: the date its consumers
+        live in, whatever the time zone of the user at work."""
+        self.ensure_one()
+        now = pytz.utc.localize(fields.Datetime.now())
+        return now.astimezone(self._grid_timezone()).date()
+
     def _grid_working_days(self, first, last):
         """Load the company's working days between two local dates.
 

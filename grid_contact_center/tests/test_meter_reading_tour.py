@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
@@ -23,7 +22,9 @@ class TestMeterReadingTour(HttpCase):
                 "installation_date": "2020-01-15",
             }
         )
-        today = fields.Date.context_today(operator)
+        # The company's date, which the form proposes whatever the
+        # operator's time zone.
+        today = self.env.company._grid_today()
         # 5 kWh a day over three months, the last reading 31 days ago.
         for days_ago, value in ((93, 1000.0), (62, 1155.0), (31, 1310.0)):
             day = today - timedelta(days=days_ago)

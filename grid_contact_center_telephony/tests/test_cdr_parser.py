@@ -94,9 +94,12 @@ class TestCdrParser(BaseCase):
             local[call_id].arrived_at.isoformat(), "2024-01-27T07:07:24+00:00"
         )
         # The uniqueids show that this file's times are UTC.
-        self.assertEqual(read_cdr(self.master, "UTC").warnings, [])
-        self.assertEqual(len(irkutsk.warnings), 1)
-        self.assertIn("UTC+0", irkutsk.warnings[0])
+        self.assertIsNone(read_cdr(self.master, "UTC").zone_mismatch)
+        mismatch = irkutsk.zone_mismatch
+        self.assertEqual(mismatch.file_offset, 0)
+        self.assertEqual(mismatch.read_offset, 8 * 60)
+        self.assertEqual(mismatch.zone_name, "Asia/Irkutsk")
+        self.assertEqual(mismatch.read_offset_text, "+8")
 
     def test_non_utf8_caller_name_tolerated(self):
         calls = {c.call_id: c for c in read_cdr(self.master, "UTC").calls}

@@ -142,13 +142,31 @@ class CdrLineError:
 
 
 @dataclass
+class ZoneMismatch:
+    """UTC offsets, in minutes, in which the file's times were written (as the
+    uniqueids show) and in which they were read (the configured zone)."""
+
+    file_offset: int
+    read_offset: int
+    zone_name: str
+
+    @property
+    def file_offset_text(self) -> str:
+        return _offset_text(self.file_offset)
+
+    @property
+    def read_offset_text(self) -> str:
+        return _offset_text(self.read_offset)
+
+
+@dataclass
 class CdrFile:
     layout: tuple
     layout_source: str
     calls: list
     rows: int
     errors: list
-    warnings: list
+    zone_mismatch: ZoneMismatch | None = None
 
 
 def decode_line(raw: bytes, fallback_encoding: str) -> str:
@@ -665,7 +683,7 @@ def read_cdr(
             continue
         lines.append((number, text, cells))
     if not lines:
-        return CdrFile((), "empty", [], 0, errors, [])
+        return CdrFile((), "empty", [], 0, errors)
     header = [cell.strip().lower() for cell in lines[0][2]]
     if layout:
         columns, source = parse_layout(layout), "configured"
@@ -696,16 +714,16 @@ def read_cdr(
     ]
     calls.sort(key=lambda c: (c.arrived_at, c.call_id))
     return CdrFile(
-        columns, source, calls, len(rows), errors, _zone_warnings(rows, zone)
+        columns, source, calls, len(rows), errors, _zone_mismatch(rows, zone)
     )
 
 
-def _zone_warnings(rows: list[CdrRow], zone) -> list[str]:
+def _zone_mismatch(rows: list[CdrRow], zone) -> ZoneMismatch | None:
     """Compare the configured zone with the one that the uniqueids imply.
 
-    A Uniqueid holds the Unix time at which Asterisk created the channel, which
-    is the start of its first row; the difference to the start as written
-    tells the zone the file was written in.
+    A Uniqueid contains the Unix time at which Asterisk created the channel,
+    which is the start of its first row. The difference to the start as
+    written gives the UTC offset in which the file was written.
     """
     votes = {}
     for row in rows:
@@ -717,7 +735,7 @@ def _zone_warnings(rows: list[CdrRow], zone) -> list[str]:
         offset = round((written - created).total_seconds() / 900) * 15
         votes[offset] = votes.get(offset, 0) + 1
     if not votes:
-        return []
+        return None
     implied = max(votes, key=votes.get)
     configured = rows[0].start.astimezone(zone).utcoffset()
     configured_minutes = int(configured.total_seconds() // 60)
@@ -725,12 +743,8 @@ def _zone_warnings(rows: list[CdrRow], zone) -> list[str]:
         votes[implied] < FIT_RATIO * sum(votes.values())
         or implied == configured_minutes
     ):
-        return []
-    return [
-        f"the channel ids say that the file's times are in UTC{_offset_text(implied)}, "
-        f"but they are read in {zone.key} (UTC{_offset_text(configured_minutes)}): "
-        "check the provider's PBX time zone"
-    ]
+        return None
+    return ZoneMismatch(implied, configured_minutes, zone.key)
 
 
 def _offset_text(minutes: int) -> str:

@@ -101,6 +101,21 @@ class TestCdrImport(TelephonyCase):
         self.assertIn("line 2:", record.result)
         self.assertEqual(len(self._calls()), 36)
 
+    def test_line_with_nul_bytes_reported(self):
+        lines = self.master.splitlines()
+        damaged = b"\n".join([lines[0], b"\x00\x00x\x00", *lines[1:]])
+        record = self._import(damaged)
+        self.assertIn("line 2: the line contains NUL bytes: x", record.result)
+        self.assertEqual(len(self._calls()), 36)
+
+    def test_unreadable_files_rejected(self):
+        utf16 = self.master.decode("latin-1").encode("utf-16")
+        for data, expected in ((utf16, "UTF-16"), (b"\n", "the file is empty")):
+            with self.subTest(expected=expected):
+                with self.assertRaisesRegex(UserError, expected):
+                    self._import(data)
+                self.assertFalse(self._calls())
+
     def test_time_zone_mismatch_rejected(self):
         self.provider.pbx_timezone = "Europe/Kaliningrad"
         with self.assertRaises(UserError) as caught:

@@ -196,6 +196,21 @@ class TestCdrParser(BaseCase):
         self.assertIn("unknown disposition 'MAYBE'", messages)
         self.assertIn("NUL", messages)
 
+    def test_utf16_file_is_an_error(self):
+        utf16 = self.master.decode("latin-1").encode("utf-16")
+        for data in (utf16, utf16[2:]):
+            with self.assertRaisesRegex(CdrLayoutError, "NUL bytes, as UTF-16"):
+                read_cdr(data, "UTC")
+
+    def test_empty_file_is_an_error(self):
+        for data in (b"", b"\n\r\n  \n"):
+            with self.assertRaisesRegex(CdrLayoutError, "the file is empty"):
+                read_cdr(data, "UTC")
+
+    def test_file_without_rows_is_an_error(self):
+        with self.assertRaisesRegex(CdrLayoutError, "line 1: invalid CSV"):
+            read_cdr(b'"unterminated\n', "UTC")
+
     def test_unknown_time_zone_is_an_error(self):
         with self.assertRaisesRegex(CdrLayoutError, "unknown time zone"):
             read_cdr(self.master, "Mars/Olympus")

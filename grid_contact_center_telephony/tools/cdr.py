@@ -17,6 +17,7 @@ other lines are read.
 This module has no Odoo import.
 """
 
+import codecs
 import csv
 import re
 from dataclasses import dataclass, field
@@ -177,6 +178,22 @@ def decode_line(raw: bytes, fallback_encoding: str) -> str:
             return raw.decode(fallback_encoding)
         except (UnicodeDecodeError, LookupError):
             return raw.decode("utf-8", errors="replace")
+
+
+def _check_text(data: bytes, fallback_encoding: str):
+    """Raise CdrLayoutError for UTF-16 or UTF-32 text and binary files.
+
+    Such files start with a byte order mark or have NUL bytes in most
+    characters. A file with a few NUL bytes, such as a tail of zero bytes,
+    passes, and its broken lines are skipped one by one.
+    """
+    head = data[:4096]
+    marks = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)
+    if head.startswith(marks) or head.count(b"\x00") * 4 >= len(head) > 0:
+        raise CdrLayoutError(
+            f"the file is not text in UTF-8 or {fallback_encoding} (it contains "
+            "NUL bytes, as UTF-16 text does); save it as CSV in UTF-8"
+        )
 
 
 def parse_layout(text: str) -> tuple:
@@ -665,6 +682,7 @@ def read_cdr(
         zone = ZoneInfo(timezone_name or "UTC")
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise CdrLayoutError(f"unknown time zone {timezone_name!r}") from error
+    _check_text(data, fallback_encoding)
     lines = []
     errors = []
     for number, raw in enumerate(data.splitlines(), start=1):
@@ -672,9 +690,9 @@ def read_cdr(
         if not text.strip():
             continue
         if "\x00" in text:
-            errors.append(
-                CdrLineError(number, "the line contains NUL bytes", text[:200])
-            )
+            # PostgreSQL stores no NUL character, so the excerpt drops them.
+            excerpt = text.replace("\x00", "")[:200]
+            errors.append(CdrLineError(number, "the line contains NUL bytes", excerpt))
             continue
         try:
             cells = next(csv.reader([text], strict=True))
@@ -682,8 +700,13 @@ def read_cdr(
             errors.append(CdrLineError(number, f"invalid CSV: {error}", text[:200]))
             continue
         lines.append((number, text, cells))
+    if not lines and not errors:
+        raise CdrLayoutError("the file is empty")
     if not lines:
-        return CdrFile((), "empty", [], 0, errors)
+        first = errors[0]
+        raise CdrLayoutError(
+            f"no line of the file is a CDR row; line {first.line}: {first.message}"
+        )
     header = [cell.strip().lower() for cell in lines[0][2]]
     if layout:
         columns, source = parse_layout(layout), "configured"

@@ -92,13 +92,13 @@ class GridDashboard(models.AbstractModel):
                     "key": "answer_seconds",
                     "label": self.env._("Average speed of answer"),
                     "value": rounded(answer),
-                    "unit": self.env._("s"),
+                    "unit": self.env._("sec"),
                 },
                 {
                     "key": "handle_seconds",
                     "label": self.env._("Average handle time"),
                     "value": rounded(handle),
-                    "unit": self.env._("s"),
+                    "unit": self.env._("sec"),
                 },
                 {
                     "key": "waiting",

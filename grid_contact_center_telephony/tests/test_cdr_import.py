@@ -116,6 +116,33 @@ class TestCdrImport(TelephonyCase):
                     self._import(data)
                 self.assertFalse(self._calls())
 
+    def test_result_and_errors_in_russian(self):
+        self.env["res.lang"]._activate_lang("ru_RU")
+        wizards = (
+            self.env["grid.call.cdr.import"]
+            .with_user(self.supervisor)
+            .with_context(lang="ru_RU")
+        )
+        lines = self.master.splitlines()
+        damaged = b"\n".join([lines[0], b'"broken","line', *lines[1:]])
+        record = wizards.create(
+            {"provider_id": self.provider.id, "cdr_file": base64.b64encode(damaged)}
+        )
+        record.action_import()
+        self.assertIn("столбцов: 21", record.result)
+        self.assertNotIn("columns", record.result)
+        self.assertNotIn("where the layout has", record.result)
+        undetectable = wizards.create(
+            {
+                "provider_id": self.provider.id,
+                "cdr_file": base64.b64encode(b"a,b,c\nd,e,f\n"),
+            }
+        )
+        with self.assertRaises(UserError) as caught:
+            undetectable.action_import()
+        self.assertNotIn("cannot be recognised", str(caught.exception))
+        self.assertIn("start, disposition", str(caught.exception))
+
     def test_time_zone_mismatch_rejected(self):
         self.provider.pbx_timezone = "Europe/Kaliningrad"
         with self.assertRaises(UserError) as caught:

@@ -79,6 +79,17 @@ class TestDashboardTelephony(TransactionCase):
         self.assertEqual(cards["waiting"], 1)
 
     @users("tel_dashboard_supervisor")
+    def test_units_in_russian(self):
+        self.env["res.lang"].sudo()._activate_lang("ru_RU")
+        dashboard = (
+            self.env["grid.dashboard"].with_context(lang="ru_RU").get_dashboard("today")
+        )
+        (section,) = [s for s in dashboard["sections"] if s["key"] == "calls"]
+        units = {card["key"]: card.get("unit") for card in section["cards"]}
+        self.assertEqual(units["answer_seconds"], "с")
+        self.assertEqual(units["handle_seconds"], "с")
+
+    @users("tel_dashboard_supervisor")
     def test_call_kpis_of_week(self):
         cards = self._cards("week")
         self.assertEqual(cards["inbound"], 4)

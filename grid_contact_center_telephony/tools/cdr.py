@@ -14,8 +14,14 @@ PBX's time zone. Bytes that are not UTF-8 are decoded with a fallback
 encoding, and a broken line is reported with its number and skipped while the
 other lines are read.
 
-This module has no Odoo import.
+This module has no Odoo import. Its messages are English templates with
+named parameters, marked with `_lt` for the translation export, so that the
+caller translates them with the parameters kept in the error.
 """
+
+# The callers translate the messages marked with _lt through env._
+# (translate_message), because this module has no environment.
+# pylint: disable=prefer-env-translation
 
 import codecs
 import csv
@@ -96,9 +102,39 @@ SAMPLE_ROWS = 200
 GROUP_GAP_SECONDS = 60
 
 
-class CdrLayoutError(ValueError):
-    """The columns of a file cannot be determined; the message says which
-    layout setting would help."""
+def _lt(template: str) -> str:
+    """Return ``template`` unchanged.
+
+    The name marks the template for Odoo's translation export, and the caller
+    translates it because this module has no Odoo import.
+    """
+    return template
+
+
+def translate_message(env, message):
+    """Translate an error or a skipped line of this module with ``env._``,
+    together with parameters that are such messages too."""
+    template = getattr(message, "template", None)
+    if template is None:
+        return message
+    params = {
+        name: translate_message(env, value) for name, value in message.params.items()
+    }
+    return env._(template, **params)
+
+
+class CdrError(ValueError):
+    """An error with an English message template and its parameters."""
+
+    def __init__(self, template: str, **params):
+        super().__init__(template % params if params else template)
+        self.template = template
+        self.params = params
+
+
+class CdrLayoutError(CdrError):
+    """The file cannot be read as a whole: an encoding, a layout or a time zone
+    that does not fit. The message names the setting that would help."""
 
 
 @dataclass
@@ -137,9 +173,20 @@ class CdrCall:
 
 @dataclass
 class CdrLineError:
+    """A skipped line: its number, the message template with its parameters
+    and the start of the line's text."""
+
     line: int
-    message: str
+    template: str
     text: str
+    params: dict = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return self.template % self.params if self.params else self.template
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @dataclass
@@ -163,6 +210,7 @@ class ZoneMismatch:
 @dataclass
 class CdrFile:
     layout: tuple
+    # How the layout was found: "configured", "header", "cdr_csv" or "detected".
     layout_source: str
     calls: list
     rows: int
@@ -191,8 +239,11 @@ def _check_text(data: bytes, fallback_encoding: str):
     marks = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)
     if head.startswith(marks) or head.count(b"\x00") * 4 >= len(head) > 0:
         raise CdrLayoutError(
-            f"the file is not text in UTF-8 or {fallback_encoding} (it contains "
-            "NUL bytes, as UTF-16 text does); save it as CSV in UTF-8"
+            _lt(
+                "the file is not text in UTF-8 or %(encoding)s (it contains NUL "
+                "bytes, as UTF-16 text does); save it as CSV in UTF-8"
+            ),
+            encoding=fallback_encoding,
         )
 
 
@@ -202,12 +253,19 @@ def parse_layout(text: str) -> tuple:
     unknown = [name for name in names if name not in KNOWN_COLUMNS and name != "-"]
     if unknown:
         raise CdrLayoutError(
-            f"unknown CDR columns {', '.join(unknown)}; known columns are "
-            f"{', '.join(BASE_COLUMNS + EXTRA_COLUMNS)}, and - skips a column"
+            _lt(
+                "unknown CDR columns %(unknown)s; known columns are %(known)s, "
+                "and - skips a column"
+            ),
+            unknown=", ".join(unknown),
+            known=", ".join(BASE_COLUMNS + EXTRA_COLUMNS),
         )
     missing = [name for name in REQUIRED_COLUMNS if name not in names]
     if missing:
-        raise CdrLayoutError(f"the CDR layout lacks the columns {', '.join(missing)}")
+        raise CdrLayoutError(
+            _lt("the CDR layout lacks the columns %(columns)s"),
+            columns=", ".join(missing),
+        )
     return names
 
 
@@ -220,7 +278,7 @@ def _parse_time(value: str) -> datetime | None:
             return datetime.strptime(value, date_format)
         except ValueError:
             continue
-    raise ValueError(f"{value!r} is not a date and time")
+    raise CdrError(_lt("%(value)r is not a date and time"), value=value)
 
 
 def _uniqueid_key(value: str):
@@ -341,8 +399,11 @@ def detect_layout(sample: list[list[str]]) -> tuple:
     missing = [name for name in REQUIRED_COLUMNS if name not in columns.names]
     if missing:
         raise CdrLayoutError(
-            f"the CDR columns {', '.join(missing)} cannot be recognised; "
-            "set the provider's CDR layout"
+            _lt(
+                "the CDR columns %(columns)s cannot be recognised; set the "
+                "provider's CDR layout"
+            ),
+            columns=", ".join(missing),
         )
     return tuple(columns.names)
 
@@ -439,24 +500,28 @@ def _to_utc(moment: datetime | None, zone) -> datetime | None:
 
 def _build_row(line: int, cells: list[str], layout: tuple, zone) -> CdrRow:
     if len(cells) != len(layout):
-        raise ValueError(f"{len(cells)} columns where the layout has {len(layout)}")
+        raise CdrError(
+            _lt("%(count)s columns where the layout has %(expected)s"),
+            count=len(cells),
+            expected=len(layout),
+        )
     values = {
         name: cell for name, cell in zip(layout, cells, strict=True) if name != "-"
     }
     start = _parse_time(values.get("start", ""))
     if start is None:
-        raise ValueError("the start time is empty")
+        raise CdrError(_lt("the start time is empty"))
     answer = _parse_time(values.get("answer", "")) if values.get("answer") else None
     end = _parse_time(values.get("end", "")) if values.get("end") else None
     disposition = values.get("disposition", "").strip().upper()
     if disposition not in DISPOSITIONS:
-        raise ValueError(f"unknown disposition {disposition!r}")
+        raise CdrError(_lt("unknown disposition %(value)r"), value=disposition)
     duration = _integer(values, "duration")
     billsec = _integer(values, "billsec")
     if end is None:
         end = start + timedelta(seconds=duration or 0)
     if end < start:
-        raise ValueError("the end time is before the start time")
+        raise CdrError(_lt("the end time is before the start time"))
     return CdrRow(
         line=line,
         values=values,
@@ -474,7 +539,11 @@ def _integer(values: dict, name: str) -> int | None:
     if not value:
         return None
     if not value.isdigit():
-        raise ValueError(f"{name} {value!r} is not a whole number of seconds")
+        raise CdrError(
+            _lt("%(column)s %(value)r is not a whole number of seconds"),
+            column=name,
+            value=value,
+        )
     return int(value)
 
 
@@ -681,7 +750,9 @@ def read_cdr(
     try:
         zone = ZoneInfo(timezone_name or "UTC")
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise CdrLayoutError(f"unknown time zone {timezone_name!r}") from error
+        raise CdrLayoutError(
+            _lt("unknown time zone %(zone)r"), zone=timezone_name
+        ) from error
     _check_text(data, fallback_encoding)
     lines = []
     errors = []
@@ -692,20 +763,28 @@ def read_cdr(
         if "\x00" in text:
             # PostgreSQL stores no NUL character, so the excerpt drops them.
             excerpt = text.replace("\x00", "")[:200]
-            errors.append(CdrLineError(number, "the line contains NUL bytes", excerpt))
+            errors.append(
+                CdrLineError(number, _lt("the line contains NUL bytes"), excerpt)
+            )
             continue
         try:
             cells = next(csv.reader([text], strict=True))
         except csv.Error as error:
-            errors.append(CdrLineError(number, f"invalid CSV: {error}", text[:200]))
+            errors.append(
+                CdrLineError(
+                    number, _lt("invalid CSV: %(error)s"), text[:200], {"error": error}
+                )
+            )
             continue
         lines.append((number, text, cells))
     if not lines and not errors:
-        raise CdrLayoutError("the file is empty")
+        raise CdrLayoutError(_lt("the file is empty"))
     if not lines:
         first = errors[0]
         raise CdrLayoutError(
-            f"no line of the file is a CDR row; line {first.line}: {first.message}"
+            _lt("no line of the file is a CDR row; line %(line)s: %(error)s"),
+            line=first.line,
+            error=first,
         )
     header = [cell.strip().lower() for cell in lines[0][2]]
     if layout:
@@ -720,15 +799,17 @@ def read_cdr(
             widths[len(cells)] = widths.get(len(cells), 0) + 1
         width = max(widths, key=widths.get)
         columns = _csv_layouts(width, [c for c in sample if len(c) == width])
-        source = f"cdr_csv, {width} columns"
+        source = "cdr_csv"
         if columns is None or not _fits(columns, sample):
             columns, source = detect_layout(sample), "detected"
     rows = []
     for number, text, cells in lines:
         try:
             rows.append(_build_row(number, cells, columns, zone))
-        except ValueError as error:
-            errors.append(CdrLineError(number, str(error), text[:200]))
+        except CdrError as error:
+            errors.append(
+                CdrLineError(number, error.template, text[:200], error.params)
+            )
     pattern = re.compile(extension_pattern)
     contexts = frozenset(c.lower() for c in inbound_contexts)
     calls = [

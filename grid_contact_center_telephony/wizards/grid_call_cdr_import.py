@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..models.grid_call import number_values
-from ..tools.cdr import CdrLayoutError, read_cdr
+from ..tools.cdr import CdrLayoutError, read_cdr, translate_message
 
 _logger = logging.getLogger(__name__)
 
@@ -74,7 +74,10 @@ class GridCallCdrImport(models.TransientModel):
             )
         except CdrLayoutError as error:
             raise UserError(
-                self.env._("The CDR file cannot be read: %(error)s", error=error)
+                self.env._(
+                    "The CDR file cannot be read: %(error)s",
+                    error=translate_message(self.env, error),
+                )
             ) from error
         warnings = []
         mismatch = parsed.zone_mismatch
@@ -155,7 +158,7 @@ class GridCallCdrImport(models.TransientModel):
         )
         return {
             "rows": parsed.rows,
-            "layout": parsed.layout_source,
+            "layout": _layout_text(self.env, parsed),
             "calls": len(parsed.calls),
             "created": len(created),
             "updated": updated,
@@ -195,6 +198,17 @@ class GridCallCdrImport(models.TransientModel):
             )
         )
         return {user.grid_phone_extension: user for user in users}
+
+
+def _layout_text(env, parsed):
+    width = len(parsed.layout)
+    labels = {
+        "configured": env._("configured, %(width)s columns", width=width),
+        "header": env._("header line, %(width)s columns", width=width),
+        "cdr_csv": env._("cdr_csv, %(width)s columns", width=width),
+        "detected": env._("detected, %(width)s columns", width=width),
+    }
+    return labels.get(parsed.layout_source, parsed.layout_source)
 
 
 def _zone_mismatch_error(env, mismatch, provider):
@@ -243,7 +257,7 @@ def _summary_text(env, summary, filename):
             env._(
                 "line %(line)s: %(message)s: %(text)s",
                 line=e.line,
-                message=e.message,
+                message=translate_message(env, e),
                 text=e.text,
             )
             for e in summary["errors"]

@@ -2,6 +2,7 @@
 in ru.po, so that the interface is complete in Russian."""
 
 import io
+import re
 
 import polib
 import pytest
@@ -35,3 +36,19 @@ def test_ru_po_is_complete(addon):
     assert untranslated == [], f"{len(untranslated)} terms without a Russian msgstr"
     fuzzy = sorted(entry.msgid for entry in po.fuzzy_entries())
     assert fuzzy == [], "fuzzy entries in ru.po need review"
+
+
+# Odoo's export skips terms of fewer than two letters or digits, so such a
+# term stays in English whatever ru.po contains.
+SHORT_TERM = re.compile(r"""\b_(?:t|lt)?\(\s*(["'])[^"'\w\n]*\w?[^"'\w\n]*\1""")
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_no_term_too_short_to_export(addon):
+    found = [
+        f"{path.relative_to(REPOSITORY)}: {match.group(0)}"
+        for path in sorted((REPOSITORY / addon).rglob("*"))
+        if path.suffix in (".py", ".js", ".xml") and "tests" not in path.parts
+        for match in SHORT_TERM.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert found == [], "terms of one letter are not exported: use a longer one"

@@ -71,7 +71,10 @@ class MeterReadingApi(http.Controller):
                 f"The body of {httprequest.content_length} bytes exceeds the limit "
                 f"of {max_bytes} bytes: send fewer readings per request.",
             )
-        body = httprequest.get_data(cache=False)
+        # The body is cached because Odoo runs the controller again after a
+        # serialization failure (odoo.service.model.retrying) and the input
+        # stream can be read only once. Content-Length bounds the read.
+        body = httprequest.get_data()
         try:
             payload = json.loads(body)
         except (UnicodeDecodeError, ValueError) as error:

@@ -214,17 +214,43 @@ class GridNoticeRecipient(models.Model):
             return task.with_env(self.env)
         return self.browse()
 
+    def _check_call_outcome_allowed(self):
+        """Raise a UserError that gives the reason when this notice takes no
+        call outcome: it is not a call, or it is closed or deferred."""
+        consumer = self.partner_id.display_name or self.phone or self.email
+        states = dict(self._fields["state"]._description_selection(self.env))
+        if self.channel != "call":
+            channels = dict(self._fields["channel"]._description_selection(self.env))
+            raise UserError(
+                self.env._(
+                    "The notice to %(consumer)s goes by %(channel)s, not by a call, "
+                    "so it has no call outcome.",
+                    consumer=consumer,
+                    channel=channels.get(self.channel, self.channel),
+                )
+            )
+        if self.state == "deferred":
+            raise UserError(
+                self.env._(
+                    "The call to %(consumer)s is deferred for quiet hours: take it "
+                    "from the queue before recording its outcome.",
+                    consumer=consumer,
+                )
+            )
+        if self.state not in ("pending", "in_progress"):
+            raise UserError(
+                self.env._(
+                    "The call to %(consumer)s is already closed (%(state)s), so no "
+                    "further outcome can be recorded.",
+                    consumer=consumer,
+                    state=states.get(self.state, self.state),
+                )
+            )
+
     def _record_call_outcome(self, outcome):
         now = fields.Datetime.now()
         for task in self:
-            if task.channel != "call" or task.state not in ("pending", "in_progress"):
-                raise UserError(
-                    self.env._(
-                        "Take the call to %(consumer)s from the queue before "
-                        "recording its outcome.",
-                        consumer=task.partner_id.display_name or task.phone,
-                    )
-                )
+            task._check_call_outcome_allowed()
             attempts = task.attempt_count + 1
             values = {
                 "attempt_count": attempts,

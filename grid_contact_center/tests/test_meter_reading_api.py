@@ -1,6 +1,8 @@
 import json
+from unittest.mock import patch
 
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from ..controllers.meter_reading_api import MAX_BYTES_PARAM, MAX_READINGS_PARAM
 from ..models.grid_api_key import hash_key
@@ -139,6 +141,32 @@ class TestMeterReadingApi(HttpCase):
         self.assertEqual(first["status"], "accepted")
         self.assertEqual(second["status"], "duplicate")
         self.assertEqual(second["reading_id"], first["reading_id"])
+        self.assertEqual(len(self.readings()), 1)
+
+    def test_retry_after_serialization_failure(self):
+        """Odoo runs the controller again after a serialization failure, as
+        when parallel requests update one meter: the retry reads the same body."""
+        reading_class = type(self.env["grid.meter.reading"])
+        register = reading_class._grid_register
+        attempts = []
+
+        def fail_first_attempt(readings, rows, *args, **kwargs):
+            attempts.append(len(rows))
+            if len(attempts) == 1:
+                readings.env.cr.execute(
+                    "DO $$ BEGIN RAISE EXCEPTION 'concurrent update' "
+                    "USING ERRCODE = 'serialization_failure'; END $$"
+                )
+            return register(readings, rows, *args, **kwargs)
+
+        with (
+            patch.object(reading_class, "_grid_register", fail_first_attempt),
+            mute_logger("odoo.sql_db"),
+        ):
+            response = self.post({"readings": [self.reading(1000.0)]})
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(attempts, [1, 1])
+        self.assertEqual(response.json()["results"][0]["status"], "accepted")
         self.assertEqual(len(self.readings()), 1)
 
     def test_messages_in_requested_language(self):

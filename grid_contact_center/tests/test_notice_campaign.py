@@ -293,6 +293,15 @@ class TestCallTasks(GridOutageCase):
         self.assertEqual(interaction.answer, "Will stay at the dacha")
 
     @users("cc_operator")
+    def test_closed_call_takes_no_outcome(self):
+        task = self.env["grid.notice.recipient"]._take_next_call()
+        task.action_call_reached()
+        with self.assertRaisesRegex(UserError, r"already closed \(Reached\)"):
+            task.action_call_no_answer()
+        self.assertEqual(task.call_outcome, "reached")
+        self.assertEqual(task.attempt_count, 1)
+
+    @users("cc_operator")
     def test_unanswered_call_retried_then_failed(self):
         task = self.env["grid.notice.recipient"]._take_next_call()
         task.action_call_no_answer()

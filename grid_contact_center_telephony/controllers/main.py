@@ -75,7 +75,10 @@ class TelephonyWebhook(http.Controller):
                 "unsupported_media_type",
                 "the content type must be application/json",
             )
-        body = httprequest.get_data(cache=False)
+        # The body is cached because Odoo runs the controller again after a
+        # serialization failure (odoo.service.model.retrying) and the input
+        # stream can be read only once, so the retry checks the same bytes.
+        body = httprequest.get_data()
         if len(body) > MAX_BODY_BYTES:
             return _error(
                 413, "payload_too_large", f"the body exceeds {MAX_BODY_BYTES} bytes"

@@ -175,11 +175,18 @@ class GridCall(models.Model):
         ):
             forbidden = set(vals) - OPERATOR_WRITABLE
             if forbidden:
+                labels = sorted(
+                    self._fields[name]._description_string(self.env)
+                    if name in self._fields
+                    else name
+                    for name in forbidden
+                )
                 raise AccessError(
                     self.env._(
-                        "Operators can only link calls to consumers and "
-                        "interactions; %(fields)s come from the PBX.",
-                        fields=", ".join(sorted(forbidden)),
+                        "Operators can only link a call to a consumer, a service "
+                        "point or an interaction. These fields come from the PBX: "
+                        "%(fields)s.",
+                        fields=", ".join(labels),
                     )
                 )
         return super().write(vals)

@@ -1,4 +1,16 @@
-from odoo import api, models
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+_logger = logging.getLogger(__name__)
+
+# Minutes after its arrival during which a queued or ringing call counts as
+# waiting. It equals the default max_call_seconds of the AMI bridge (6 hours),
+# after which the bridge ends a silent call itself. Other senders have no such
+# limit, and no scheduled job ends their calls, so without this bound a call
+# whose end event was lost would count as waiting forever.
+DEFAULT_WAITING_MAX_MINUTES = 6 * 60
 
 
 class GridDashboard(models.AbstractModel):
@@ -13,6 +25,28 @@ class GridDashboard(models.AbstractModel):
         sections = super()._dashboard_sections(context)
         sections.append(self._section_calls(context))
         return sections
+
+    @api.model
+    def _waiting_since(self):
+        """Return the earliest arrival time of a call that counts as waiting."""
+        parameter = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(
+                "grid_telephony.waiting_max_minutes", DEFAULT_WAITING_MAX_MINUTES
+            )
+        )
+        try:
+            minutes = int(parameter)
+        except ValueError:
+            _logger.warning(
+                "System parameter grid_telephony.waiting_max_minutes is not a "
+                "number (%r); using %s",
+                parameter,
+                DEFAULT_WAITING_MAX_MINUTES,
+            )
+            minutes = DEFAULT_WAITING_MAX_MINUTES
+        return fields.Datetime.now() - timedelta(minutes=minutes)
 
     @api.model
     def _section_calls(self, context):
@@ -40,6 +74,7 @@ class GridDashboard(models.AbstractModel):
             *self._company_domain(context),
             ("direction", "=", "inbound"),
             ("state", "in", ("queued", "ringing")),
+            ("arrived_at", ">", self._waiting_since()),
         ]
         waiting_count = self.env["grid.call"].search_count(waiting)
         calls = calls or 0
@@ -92,13 +127,13 @@ class GridDashboard(models.AbstractModel):
                     "key": "answer_seconds",
                     "label": self.env._("Average speed of answer"),
                     "value": rounded(answer),
-                    "unit": self.env._("s"),
+                    "unit": self.env._("sec"),
                 },
                 {
                     "key": "handle_seconds",
                     "label": self.env._("Average handle time"),
                     "value": rounded(handle),
-                    "unit": self.env._("s"),
+                    "unit": self.env._("sec"),
                 },
                 {
                     "key": "waiting",

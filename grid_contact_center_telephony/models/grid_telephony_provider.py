@@ -6,7 +6,7 @@ from odoo.exceptions import ValidationError
 
 from odoo.addons.base.models.res_partner import _tz_get
 
-from ..tools.cdr import CdrLayoutError, parse_layout
+from ..tools.cdr import CdrLayoutError, parse_layout, translate_message
 
 PROVIDER_KINDS = [
     ("generic", "Asterisk Bridge or Generic"),
@@ -222,7 +222,10 @@ class GridTelephonyProvider(models.Model):
                 parse_layout(provider.cdr_layout)
             except CdrLayoutError as error:
                 raise ValidationError(
-                    self.env._("The CDR layout is invalid: %(error)s", error=error)
+                    self.env._(
+                        "The CDR layout is invalid: %(error)s",
+                        error=translate_message(self.env, error),
+                    )
                 ) from error
 
     @api.constrains("ami_channel_template")

@@ -169,7 +169,7 @@ class TestCallEvents(TelephonyCase):
         )
         call.interaction_id = interaction
         self.assertEqual(call.interaction_id, interaction)
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(AccessError, "come from the PBX: Outcome."):
             call.outcome = "abandoned"
         with self.assertRaises(AccessError):
             self.env["grid.telephony.provider"].create({"name": "x", "code": "x"})

@@ -1,7 +1,7 @@
 import base64
 from collections import Counter
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged, users
 
 from .common import TelephonyCase
@@ -26,12 +26,13 @@ class TestCdrImport(TelephonyCase):
         )
         cls.operator.grid_phone_extension = "301"
 
-    def _import(self, data, user=None):
+    def _import(self, data, user=None, ignore_zone_mismatch=False):
         wizard = Form(
             self.env["grid.call.cdr.import"].with_user(user or self.supervisor)
         )
         wizard.provider_id = self.provider
         wizard.cdr_file = base64.b64encode(data)
+        wizard.ignore_zone_mismatch = ignore_zone_mismatch
         record = wizard.save()
         record.filename = "Master.csv"
         record.action_import()
@@ -100,10 +101,68 @@ class TestCdrImport(TelephonyCase):
         self.assertIn("line 2:", record.result)
         self.assertEqual(len(self._calls()), 36)
 
-    def test_time_zone_mismatch_warned(self):
+    def test_line_with_nul_bytes_reported(self):
+        lines = self.master.splitlines()
+        damaged = b"\n".join([lines[0], b"\x00\x00x\x00", *lines[1:]])
+        record = self._import(damaged)
+        self.assertIn("line 2: the line contains NUL bytes: x", record.result)
+        self.assertEqual(len(self._calls()), 36)
+
+    def test_unreadable_files_rejected(self):
+        utf16 = self.master.decode("latin-1").encode("utf-16")
+        for data, expected in ((utf16, "UTF-16"), (b"\n", "the file is empty")):
+            with self.subTest(expected=expected):
+                with self.assertRaisesRegex(UserError, expected):
+                    self._import(data)
+                self.assertFalse(self._calls())
+
+    def test_result_and_errors_in_russian(self):
+        self.env["res.lang"]._activate_lang("ru_RU")
+        wizards = (
+            self.env["grid.call.cdr.import"]
+            .with_user(self.supervisor)
+            .with_context(lang="ru_RU")
+        )
+        lines = self.master.splitlines()
+        damaged = b"\n".join([lines[0], b'"broken","line', *lines[1:]])
+        record = wizards.create(
+            {"provider_id": self.provider.id, "cdr_file": base64.b64encode(damaged)}
+        )
+        record.action_import()
+        self.assertIn("столбцов: 21", record.result)
+        self.assertNotIn("columns", record.result)
+        self.assertNotIn("where the layout has", record.result)
+        undetectable = wizards.create(
+            {
+                "provider_id": self.provider.id,
+                "cdr_file": base64.b64encode(b"a,b,c\nd,e,f\n"),
+            }
+        )
+        with self.assertRaises(UserError) as caught:
+            undetectable.action_import()
+        self.assertNotIn("cannot be recognised", str(caught.exception))
+        self.assertIn("start, disposition", str(caught.exception))
+
+    def test_time_zone_mismatch_rejected(self):
+        self.provider.pbx_timezone = "Europe/Kaliningrad"
+        with self.assertRaises(UserError) as caught:
+            self._import(self.master)
+        message = str(caught.exception)
+        self.assertIn("times are in UTC+0", message)
+        self.assertIn("Europe/Kaliningrad (UTC+2)", message)
+        self.assertIn("Set the provider's PBX time zone", message)
+        self.assertFalse(self._calls())
+        # With the zone set right, the same file gives the right times.
+        self.provider.pbx_timezone = "UTC"
+        self._import(self.master)
+        call = self._calls().filtered(lambda c: c.external_call_id == "1706368044.0")
+        self.assertEqual(str(call.arrived_at), "2024-01-27 15:07:24")
+
+    def test_time_zone_mismatch_ignored(self):
         self.provider.pbx_timezone = "Asia/Irkutsk"
-        record = self._import(self.master)
-        self.assertIn("check the provider's PBX time zone", record.result)
+        record = self._import(self.master, ignore_zone_mismatch=True)
+        self.assertIn("times are in UTC+0", record.result)
+        self.assertIn("the time zone check was off", record.result)
         call = self._calls().filtered(lambda c: c.external_call_id == "1706368044.0")
         self.assertEqual(str(call.arrived_at), "2024-01-27 07:07:24")
 

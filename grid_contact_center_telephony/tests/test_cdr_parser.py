@@ -40,7 +40,8 @@ class TestCdrParser(BaseCase):
 
     def test_master_csv_gives_calls_and_outcomes(self):
         result = read_cdr(self.master, "UTC")
-        self.assertEqual(result.layout_source, "cdr_csv, 21 columns")
+        self.assertEqual(result.layout_source, "cdr_csv")
+        self.assertEqual(len(result.layout), 21)
         self.assertEqual(result.rows, 84)
         self.assertEqual(result.errors, [])
         # 84 legs of 36 calls: forked dials and Local channels merge by linkedid.
@@ -94,9 +95,12 @@ class TestCdrParser(BaseCase):
             local[call_id].arrived_at.isoformat(), "2024-01-27T07:07:24+00:00"
         )
         # The uniqueids show that this file's times are UTC.
-        self.assertEqual(read_cdr(self.master, "UTC").warnings, [])
-        self.assertEqual(len(irkutsk.warnings), 1)
-        self.assertIn("UTC+0", irkutsk.warnings[0])
+        self.assertIsNone(read_cdr(self.master, "UTC").zone_mismatch)
+        mismatch = irkutsk.zone_mismatch
+        self.assertEqual(mismatch.file_offset, 0)
+        self.assertEqual(mismatch.read_offset, 8 * 60)
+        self.assertEqual(mismatch.zone_name, "Asia/Irkutsk")
+        self.assertEqual(mismatch.read_offset_text, "+8")
 
     def test_non_utf8_caller_name_tolerated(self):
         calls = {c.call_id: c for c in read_cdr(self.master, "UTC").calls}
@@ -108,9 +112,8 @@ class TestCdrParser(BaseCase):
         for columns in (CDR_CSV_21[:16], CDR_CSV_21[:18]):
             with self.subTest(width=len(columns)):
                 result = read_cdr(_rewrite(self.master, columns), "UTC")
-                self.assertEqual(
-                    result.layout_source, f"cdr_csv, {len(columns)} columns"
-                )
+                self.assertEqual(result.layout_source, "cdr_csv")
+                self.assertEqual(len(result.layout), len(columns))
                 self.assertEqual(result.errors, [])
                 self.assertEqual(result.rows, 84)
                 # Without linkedid, Local legs join the call that dialled them.
@@ -192,6 +195,21 @@ class TestCdrParser(BaseCase):
         messages = " ".join(e.message for e in result.errors)
         self.assertIn("unknown disposition 'MAYBE'", messages)
         self.assertIn("NUL", messages)
+
+    def test_utf16_file_is_an_error(self):
+        utf16 = self.master.decode("latin-1").encode("utf-16")
+        for data in (utf16, utf16[2:]):
+            with self.assertRaisesRegex(CdrLayoutError, "NUL bytes, as UTF-16"):
+                read_cdr(data, "UTC")
+
+    def test_empty_file_is_an_error(self):
+        for data in (b"", b"\n\r\n  \n"):
+            with self.assertRaisesRegex(CdrLayoutError, "the file is empty"):
+                read_cdr(data, "UTC")
+
+    def test_file_without_rows_is_an_error(self):
+        with self.assertRaisesRegex(CdrLayoutError, "line 1: invalid CSV"):
+            read_cdr(b'"unterminated\n', "UTC")
 
     def test_unknown_time_zone_is_an_error(self):
         with self.assertRaisesRegex(CdrLayoutError, "unknown time zone"):

@@ -41,6 +41,8 @@ class TestDashboardTelephony(TransactionCase):
             ("inbound", "ended", "answered", 5, 60, datetime(2026, 3, 17, 9, 0)),
             ("outbound", "ended", "answered", 0, 300, today),
             ("inbound", "queued", False, 0, 0, datetime(2026, 3, 18, 8, 59)),
+            # Waiting for more than six hours: its end event was lost.
+            ("inbound", "ringing", False, 0, 0, datetime(2026, 3, 18, 2, 59)),
         ]
         cls.env["grid.call"].create(
             [
@@ -77,6 +79,28 @@ class TestDashboardTelephony(TransactionCase):
         self.assertEqual(cards["answer_seconds"], 20.0)
         self.assertEqual(cards["handle_seconds"], 150.0)
         self.assertEqual(cards["waiting"], 1)
+
+    @users("tel_dashboard_supervisor")
+    def test_waiting_bounded_by_setting(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "grid_telephony.waiting_max_minutes", "480"
+        )
+        self.assertEqual(self._cards()["waiting"], 2)
+        self.env["ir.config_parameter"].sudo().set_param(
+            "grid_telephony.waiting_max_minutes", "1"
+        )
+        self.assertEqual(self._cards()["waiting"], 0)
+
+    @users("tel_dashboard_supervisor")
+    def test_units_in_russian(self):
+        self.env["res.lang"].sudo()._activate_lang("ru_RU")
+        dashboard = (
+            self.env["grid.dashboard"].with_context(lang="ru_RU").get_dashboard("today")
+        )
+        (section,) = [s for s in dashboard["sections"] if s["key"] == "calls"]
+        units = {card["key"]: card.get("unit") for card in section["cards"]}
+        self.assertEqual(units["answer_seconds"], "с")
+        self.assertEqual(units["handle_seconds"], "с")
 
     @users("tel_dashboard_supervisor")
     def test_call_kpis_of_week(self):

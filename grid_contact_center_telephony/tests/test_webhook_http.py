@@ -1,7 +1,9 @@
 import json
 import time
+from unittest.mock import patch
 
 from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
 
 from ..tools.signature import grid_signature, mango_sign, zadarma_signature
 from .common import WEBHOOK_SECRET, TelephonyCase
@@ -112,6 +114,33 @@ class TestWebhookHttp(HttpCase, TelephonyCase):
             405,
             "method_not_allowed",
         )
+
+    def test_retry_after_serialization_failure(self):
+        """Odoo runs the controller again after a serialization failure, as
+        when parallel requests update one call: the retry reads the same body."""
+        call_class = type(self.env["grid.call"])
+        process_events = call_class._grid_process_events
+        attempts = []
+
+        def fail_first_attempt(calls, provider, events):
+            attempts.append(len(events))
+            if len(attempts) == 1:
+                calls.env.cr.execute(
+                    "DO $$ BEGIN RAISE EXCEPTION 'concurrent update' "
+                    "USING ERRCODE = 'serialization_failure'; END $$"
+                )
+            return process_events(calls, provider, events)
+
+        with (
+            patch.object(call_class, "_grid_process_events", fail_first_attempt),
+            mute_logger("odoo.sql_db"),
+        ):
+            response = self.post_events(self.queue_call())
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(attempts, [6, 6])
+        self.assertEqual(response.json()["accepted"], 6)
+        self.assertEqual(len(self.call()), 1)
+        self.assertEqual(len(self.call().event_ids), 6)
 
     def test_invalid_event_in_batch_reported(self):
         events = self.queue_call()[:2]

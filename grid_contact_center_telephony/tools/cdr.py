@@ -14,9 +14,16 @@ PBX's time zone. Bytes that are not UTF-8 are decoded with a fallback
 encoding, and a broken line is reported with its number and skipped while the
 other lines are read.
 
-This module has no Odoo import.
+This module has no Odoo import. Its messages are English templates with
+named parameters, marked with `_lt` for the translation export, so that the
+caller translates them with the parameters kept in the error.
 """
 
+# The callers translate the messages marked with _lt through env._
+# (translate_message), because this module has no environment.
+# pylint: disable=prefer-env-translation
+
+import codecs
 import csv
 import re
 from dataclasses import dataclass, field
@@ -95,9 +102,39 @@ SAMPLE_ROWS = 200
 GROUP_GAP_SECONDS = 60
 
 
-class CdrLayoutError(ValueError):
-    """The columns of a file cannot be determined; the message says which
-    layout setting would help."""
+def _lt(template: str) -> str:
+    """Return ``template`` unchanged.
+
+    The name marks the template for Odoo's translation export, and the caller
+    translates it because this module has no Odoo import.
+    """
+    return template
+
+
+def translate_message(env, message):
+    """Translate an error or a skipped line of this module with ``env._``,
+    together with parameters that are such messages too."""
+    template = getattr(message, "template", None)
+    if template is None:
+        return message
+    params = {
+        name: translate_message(env, value) for name, value in message.params.items()
+    }
+    return env._(template, **params)
+
+
+class CdrError(ValueError):
+    """An error with an English message template and its parameters."""
+
+    def __init__(self, template: str, **params):
+        super().__init__(template % params if params else template)
+        self.template = template
+        self.params = params
+
+
+class CdrLayoutError(CdrError):
+    """The file cannot be read as a whole: an encoding, a layout or a time zone
+    that does not fit. The message names the setting that would help."""
 
 
 @dataclass
@@ -136,19 +173,49 @@ class CdrCall:
 
 @dataclass
 class CdrLineError:
+    """A skipped line: its number, the message template with its parameters
+    and the start of the line's text."""
+
     line: int
-    message: str
+    template: str
     text: str
+    params: dict = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return self.template % self.params if self.params else self.template
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass
+class ZoneMismatch:
+    """UTC offsets, in minutes, in which the file's times were written (as the
+    uniqueids show) and in which they were read (the configured zone)."""
+
+    file_offset: int
+    read_offset: int
+    zone_name: str
+
+    @property
+    def file_offset_text(self) -> str:
+        return _offset_text(self.file_offset)
+
+    @property
+    def read_offset_text(self) -> str:
+        return _offset_text(self.read_offset)
 
 
 @dataclass
 class CdrFile:
     layout: tuple
+    # How the layout was found: "configured", "header", "cdr_csv" or "detected".
     layout_source: str
     calls: list
     rows: int
     errors: list
-    warnings: list
+    zone_mismatch: ZoneMismatch | None = None
 
 
 def decode_line(raw: bytes, fallback_encoding: str) -> str:
@@ -161,18 +228,44 @@ def decode_line(raw: bytes, fallback_encoding: str) -> str:
             return raw.decode("utf-8", errors="replace")
 
 
+def _check_text(data: bytes, fallback_encoding: str):
+    """Raise CdrLayoutError for UTF-16 or UTF-32 text and binary files.
+
+    Such files start with a byte order mark or have NUL bytes in most
+    characters. A file with a few NUL bytes, such as a tail of zero bytes,
+    passes, and its broken lines are skipped one by one.
+    """
+    head = data[:4096]
+    marks = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)
+    if head.startswith(marks) or head.count(b"\x00") * 4 >= len(head) > 0:
+        raise CdrLayoutError(
+            _lt(
+                "the file is not text in UTF-8 or %(encoding)s (it contains NUL "
+                "bytes, as UTF-16 text does); save it as CSV in UTF-8"
+            ),
+            encoding=fallback_encoding,
+        )
+
+
 def parse_layout(text: str) -> tuple:
     """Read a configured layout: column names separated by commas."""
     names = tuple(name.strip().lower() for name in text.split(",") if name.strip())
     unknown = [name for name in names if name not in KNOWN_COLUMNS and name != "-"]
     if unknown:
         raise CdrLayoutError(
-            f"unknown CDR columns {', '.join(unknown)}; known columns are "
-            f"{', '.join(BASE_COLUMNS + EXTRA_COLUMNS)}, and - skips a column"
+            _lt(
+                "unknown CDR columns %(unknown)s; known columns are %(known)s, "
+                "and - skips a column"
+            ),
+            unknown=", ".join(unknown),
+            known=", ".join(BASE_COLUMNS + EXTRA_COLUMNS),
         )
     missing = [name for name in REQUIRED_COLUMNS if name not in names]
     if missing:
-        raise CdrLayoutError(f"the CDR layout lacks the columns {', '.join(missing)}")
+        raise CdrLayoutError(
+            _lt("the CDR layout lacks the columns %(columns)s"),
+            columns=", ".join(missing),
+        )
     return names
 
 
@@ -185,7 +278,7 @@ def _parse_time(value: str) -> datetime | None:
             return datetime.strptime(value, date_format)
         except ValueError:
             continue
-    raise ValueError(f"{value!r} is not a date and time")
+    raise CdrError(_lt("%(value)r is not a date and time"), value=value)
 
 
 def _uniqueid_key(value: str):
@@ -306,8 +399,11 @@ def detect_layout(sample: list[list[str]]) -> tuple:
     missing = [name for name in REQUIRED_COLUMNS if name not in columns.names]
     if missing:
         raise CdrLayoutError(
-            f"the CDR columns {', '.join(missing)} cannot be recognised; "
-            "set the provider's CDR layout"
+            _lt(
+                "the CDR columns %(columns)s cannot be recognised; set the "
+                "provider's CDR layout"
+            ),
+            columns=", ".join(missing),
         )
     return tuple(columns.names)
 
@@ -404,24 +500,28 @@ def _to_utc(moment: datetime | None, zone) -> datetime | None:
 
 def _build_row(line: int, cells: list[str], layout: tuple, zone) -> CdrRow:
     if len(cells) != len(layout):
-        raise ValueError(f"{len(cells)} columns where the layout has {len(layout)}")
+        raise CdrError(
+            _lt("%(count)s columns where the layout has %(expected)s"),
+            count=len(cells),
+            expected=len(layout),
+        )
     values = {
         name: cell for name, cell in zip(layout, cells, strict=True) if name != "-"
     }
     start = _parse_time(values.get("start", ""))
     if start is None:
-        raise ValueError("the start time is empty")
+        raise CdrError(_lt("the start time is empty"))
     answer = _parse_time(values.get("answer", "")) if values.get("answer") else None
     end = _parse_time(values.get("end", "")) if values.get("end") else None
     disposition = values.get("disposition", "").strip().upper()
     if disposition not in DISPOSITIONS:
-        raise ValueError(f"unknown disposition {disposition!r}")
+        raise CdrError(_lt("unknown disposition %(value)r"), value=disposition)
     duration = _integer(values, "duration")
     billsec = _integer(values, "billsec")
     if end is None:
         end = start + timedelta(seconds=duration or 0)
     if end < start:
-        raise ValueError("the end time is before the start time")
+        raise CdrError(_lt("the end time is before the start time"))
     return CdrRow(
         line=line,
         values=values,
@@ -439,7 +539,11 @@ def _integer(values: dict, name: str) -> int | None:
     if not value:
         return None
     if not value.isdigit():
-        raise ValueError(f"{name} {value!r} is not a whole number of seconds")
+        raise CdrError(
+            _lt("%(column)s %(value)r is not a whole number of seconds"),
+            column=name,
+            value=value,
+        )
     return int(value)
 
 
@@ -646,7 +750,10 @@ def read_cdr(
     try:
         zone = ZoneInfo(timezone_name or "UTC")
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise CdrLayoutError(f"unknown time zone {timezone_name!r}") from error
+        raise CdrLayoutError(
+            _lt("unknown time zone %(zone)r"), zone=timezone_name
+        ) from error
+    _check_text(data, fallback_encoding)
     lines = []
     errors = []
     for number, raw in enumerate(data.splitlines(), start=1):
@@ -654,18 +761,31 @@ def read_cdr(
         if not text.strip():
             continue
         if "\x00" in text:
+            # PostgreSQL stores no NUL character, so the excerpt drops them.
+            excerpt = text.replace("\x00", "")[:200]
             errors.append(
-                CdrLineError(number, "the line contains NUL bytes", text[:200])
+                CdrLineError(number, _lt("the line contains NUL bytes"), excerpt)
             )
             continue
         try:
             cells = next(csv.reader([text], strict=True))
         except csv.Error as error:
-            errors.append(CdrLineError(number, f"invalid CSV: {error}", text[:200]))
+            errors.append(
+                CdrLineError(
+                    number, _lt("invalid CSV: %(error)s"), text[:200], {"error": error}
+                )
+            )
             continue
         lines.append((number, text, cells))
+    if not lines and not errors:
+        raise CdrLayoutError(_lt("the file is empty"))
     if not lines:
-        return CdrFile((), "empty", [], 0, errors, [])
+        first = errors[0]
+        raise CdrLayoutError(
+            _lt("no line of the file is a CDR row; line %(line)s: %(error)s"),
+            line=first.line,
+            error=first,
+        )
     header = [cell.strip().lower() for cell in lines[0][2]]
     if layout:
         columns, source = parse_layout(layout), "configured"
@@ -679,15 +799,17 @@ def read_cdr(
             widths[len(cells)] = widths.get(len(cells), 0) + 1
         width = max(widths, key=widths.get)
         columns = _csv_layouts(width, [c for c in sample if len(c) == width])
-        source = f"cdr_csv, {width} columns"
+        source = "cdr_csv"
         if columns is None or not _fits(columns, sample):
             columns, source = detect_layout(sample), "detected"
     rows = []
     for number, text, cells in lines:
         try:
             rows.append(_build_row(number, cells, columns, zone))
-        except ValueError as error:
-            errors.append(CdrLineError(number, str(error), text[:200]))
+        except CdrError as error:
+            errors.append(
+                CdrLineError(number, error.template, text[:200], error.params)
+            )
     pattern = re.compile(extension_pattern)
     contexts = frozenset(c.lower() for c in inbound_contexts)
     calls = [
@@ -696,16 +818,16 @@ def read_cdr(
     ]
     calls.sort(key=lambda c: (c.arrived_at, c.call_id))
     return CdrFile(
-        columns, source, calls, len(rows), errors, _zone_warnings(rows, zone)
+        columns, source, calls, len(rows), errors, _zone_mismatch(rows, zone)
     )
 
 
-def _zone_warnings(rows: list[CdrRow], zone) -> list[str]:
+def _zone_mismatch(rows: list[CdrRow], zone) -> ZoneMismatch | None:
     """Compare the configured zone with the one that the uniqueids imply.
 
-    A Uniqueid holds the Unix time at which Asterisk created the channel, which
-    is the start of its first row; the difference to the start as written
-    tells the zone the file was written in.
+    A Uniqueid contains the Unix time at which Asterisk created the channel,
+    which is the start of its first row. The difference to the start as
+    written gives the UTC offset in which the file was written.
     """
     votes = {}
     for row in rows:
@@ -717,7 +839,7 @@ def _zone_warnings(rows: list[CdrRow], zone) -> list[str]:
         offset = round((written - created).total_seconds() / 900) * 15
         votes[offset] = votes.get(offset, 0) + 1
     if not votes:
-        return []
+        return None
     implied = max(votes, key=votes.get)
     configured = rows[0].start.astimezone(zone).utcoffset()
     configured_minutes = int(configured.total_seconds() // 60)
@@ -725,12 +847,8 @@ def _zone_warnings(rows: list[CdrRow], zone) -> list[str]:
         votes[implied] < FIT_RATIO * sum(votes.values())
         or implied == configured_minutes
     ):
-        return []
-    return [
-        f"the channel ids say that the file's times are in UTC{_offset_text(implied)}, "
-        f"but they are read in {zone.key} (UTC{_offset_text(configured_minutes)}): "
-        "check the provider's PBX time zone"
-    ]
+        return None
+    return ZoneMismatch(implied, configured_minutes, zone.key)
 
 
 def _offset_text(minutes: int) -> str:

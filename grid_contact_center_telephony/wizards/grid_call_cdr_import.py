@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..models.grid_call import number_values
-from ..tools.cdr import CdrLayoutError, read_cdr
+from ..tools.cdr import CdrLayoutError, read_cdr, translate_message
 
 _logger = logging.getLogger(__name__)
 
@@ -23,6 +23,12 @@ class GridCallCdrImport(models.TransientModel):
     )
     cdr_file = fields.Binary(string="CDR File", required=True)
     filename = fields.Char()
+    ignore_zone_mismatch = fields.Boolean(
+        string="Import Despite Time Zone Check",
+        help="Import the file even when its channel ids show another UTC offset "
+        "than the provider's PBX time zone. Use it only when the PBX clock was set "
+        "wrong, because the times are read in the provider's zone.",
+    )
     result = fields.Text(readonly=True)
     state = fields.Selection([("draft", "Draft"), ("done", "Done")], default="draft")
 
@@ -30,7 +36,9 @@ class GridCallCdrImport(models.TransientModel):
         self.ensure_one()
         self.env["grid.call"].check_access("create")
         data = base64.b64decode(self.cdr_file or b"")
-        summary = self.sudo()._import_file(self.provider_id, data)
+        summary = self.sudo()._import_file(
+            self.provider_id, data, ignore_zone_mismatch=self.ignore_zone_mismatch
+        )
         self.write(
             {"result": _summary_text(self.env, summary, self.filename), "state": "done"}
         )
@@ -44,13 +52,16 @@ class GridCallCdrImport(models.TransientModel):
         }
 
     @api.model
-    def _import_file(self, provider, data):
+    def _import_file(self, provider, data, ignore_zone_mismatch=False):
         """Merge the calls of a CDR file into the provider's call log.
 
         A call is keyed by its linkedid, like the live events: importing the
         same file twice, or a file of calls already logged live, creates no
-        duplicate and overwrites nothing that is set. Returns counts, the
-        layout, warnings and the skipped lines.
+        duplicate and overwrites nothing that is set. A later import therefore
+        cannot move calls stored at wrong times, so a file whose uniqueids show
+        another UTC offset than the provider's zone raises a UserError unless
+        ``ignore_zone_mismatch`` is set. Returns counts, the layout, warnings
+        and the skipped lines.
         """
         try:
             parsed = read_cdr(
@@ -63,8 +74,25 @@ class GridCallCdrImport(models.TransientModel):
             )
         except CdrLayoutError as error:
             raise UserError(
-                self.env._("The CDR file cannot be read: %(error)s", error=error)
+                self.env._(
+                    "The CDR file cannot be read: %(error)s",
+                    error=translate_message(self.env, error),
+                )
             ) from error
+        warnings = []
+        mismatch = parsed.zone_mismatch
+        if mismatch and not ignore_zone_mismatch:
+            raise UserError(_zone_mismatch_error(self.env, mismatch, provider))
+        if mismatch:
+            _logger.warning(
+                "CDR import for %s: times written in UTC%s are read in %s (UTC%s) "
+                "because the time zone check is off",
+                provider.code,
+                mismatch.file_offset_text,
+                mismatch.zone_name,
+                mismatch.read_offset_text,
+            )
+            warnings.append(_zone_mismatch_warning(self.env, mismatch))
         for error in parsed.errors:
             _logger.warning(
                 "CDR import for %s: line %s skipped: %s",
@@ -130,12 +158,12 @@ class GridCallCdrImport(models.TransientModel):
         )
         return {
             "rows": parsed.rows,
-            "layout": parsed.layout_source,
+            "layout": _layout_text(self.env, parsed),
             "calls": len(parsed.calls),
             "created": len(created),
             "updated": updated,
             "unchanged": unchanged,
-            "warnings": parsed.warnings,
+            "warnings": warnings,
             "errors": parsed.errors,
         }
 
@@ -172,6 +200,42 @@ class GridCallCdrImport(models.TransientModel):
         return {user.grid_phone_extension: user for user in users}
 
 
+def _layout_text(env, parsed):
+    width = len(parsed.layout)
+    labels = {
+        "configured": env._("configured, %(width)s columns", width=width),
+        "header": env._("header line, %(width)s columns", width=width),
+        "cdr_csv": env._("cdr_csv, %(width)s columns", width=width),
+        "detected": env._("detected, %(width)s columns", width=width),
+    }
+    return labels.get(parsed.layout_source, parsed.layout_source)
+
+
+def _zone_mismatch_error(env, mismatch, provider):
+    return env._(
+        "The channel ids of this file show that its times are in UTC%(file_offset)s, "
+        "but the provider %(provider)s reads them in its PBX time zone %(zone)s "
+        "(UTC%(read_offset)s), so every call would be stored at a wrong time. "
+        "Nothing was imported. Set the provider's PBX time zone to the zone of the "
+        "PBX that wrote the file (UTC%(file_offset)s) and import the file again.",
+        file_offset=mismatch.file_offset_text,
+        provider=provider.display_name,
+        zone=mismatch.zone_name,
+        read_offset=mismatch.read_offset_text,
+    )
+
+
+def _zone_mismatch_warning(env, mismatch):
+    return env._(
+        "The channel ids show that the file's times are in UTC%(file_offset)s, but "
+        "they were read in %(zone)s (UTC%(read_offset)s) because the time zone "
+        "check was off.",
+        file_offset=mismatch.file_offset_text,
+        zone=mismatch.zone_name,
+        read_offset=mismatch.read_offset_text,
+    )
+
+
 def _summary_text(env, summary, filename):
     lines = [
         env._(
@@ -193,7 +257,7 @@ def _summary_text(env, summary, filename):
             env._(
                 "line %(line)s: %(message)s: %(text)s",
                 line=e.line,
-                message=e.message,
+                message=translate_message(env, e),
                 text=e.text,
             )
             for e in summary["errors"]

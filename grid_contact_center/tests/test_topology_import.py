@@ -2,7 +2,7 @@ import base64
 import csv
 import io
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import users
 
 from ..tools.topology_csv import (
@@ -73,6 +73,27 @@ class TestTopologyImport(GridOutageCase):
         results = self._results(wizard)
         self.assertEqual(results[2][:2], ("TP-N1", "Created"))
         self.assertEqual(results[4][:2], ("SP-TEST-0005", "Attached"))
+
+    @users("cc_dispatcher")
+    def test_dispatcher_maintains_topology(self):
+        wizard = self._import(
+            "kind;code;name;parent_code\n"
+            "ТП;TP-D1;ТП-Д1;F-T1\n"
+            "service_point;SP-TEST-0005;;TP-D1\n"
+        )
+        self.assertEqual(wizard.error_count, 0)
+        transformer = self.env["grid.element"].search([("code", "=", "TP-D1")])
+        self.assertEqual(self.point_c.grid_element_id, transformer)
+
+        feeder = self.env["grid.element"].create(
+            {"kind": "feeder", "code": "F-D1", "name": "Ф-Д1"}
+        )
+        self.tp_2.with_user(self.env.user).name = "ТП-Т2 (новая)"
+        self.assertEqual(self.tp_2.name, "ТП-Т2 (новая)")
+        feeder.action_archive()
+        self.assertFalse(feeder.active)
+        with self.assertRaises(AccessError):
+            feeder.unlink()
 
     @users("cc_manager")
     def test_every_bad_line_reported(self):

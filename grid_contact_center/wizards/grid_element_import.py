@@ -326,8 +326,12 @@ class GridElementImport(models.TransientModel):
             else:
                 by_element[element] |= point
                 results[row.line] = ("attached", "")
+        # Which element supplies a service point is part of the topology that
+        # dispatchers maintain, while the rest of the service point stays
+        # read-only to them: the points were found with the user's rights,
+        # and only this link is written as superuser.
         for element, attached in by_element.items():
-            attached.write({"grid_element_id": element.id})
+            attached.sudo().write({"grid_element_id": element.id})
 
     def _store_results(self, rows, results):
         labels = dict(

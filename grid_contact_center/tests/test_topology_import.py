@@ -7,6 +7,7 @@ from odoo.tests import users
 
 from ..tools.topology_csv import (
     ERROR_EMPTY_CODE,
+    ERROR_ENCODING,
     ERROR_HEADER,
     ERROR_UNKNOWN_KIND,
     TopologyFileError,
@@ -22,6 +23,18 @@ class TestTopologyCsv(GridOutageCase):
         self.assertEqual(row.kind, "substation")
         self.assertEqual(row.name, "ПС Северная")
         self.assertEqual(row.line, 2)
+
+    def test_utf16_with_byte_order_mark(self):
+        data = "kind\tcode\tname\tparent_code\nПС\tPS-9\tПС Северная\t\n"
+        [row] = read_rows(data.encode("utf-16"))
+        self.assertEqual(row.kind, "substation")
+        self.assertEqual(row.name, "ПС Северная")
+
+    def test_cp866_rejected(self):
+        data = "kind;code;name;parent_code\nПС;PS-9;ШУМ;\n".encode("cp866")
+        with self.assertRaises(TopologyFileError) as caught:
+            read_rows(data)
+        self.assertEqual(caught.exception.code, ERROR_ENCODING)
 
     def test_missing_column_rejects_file(self):
         with self.assertRaises(TopologyFileError) as caught:

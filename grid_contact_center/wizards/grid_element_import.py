@@ -80,8 +80,8 @@ class GridElementImport(models.TransientModel):
     def _file_error_message(self, error):
         if error.code == topology_csv.ERROR_ENCODING:
             return self.env._(
-                "The file is neither UTF-8 nor Windows-1251 text. Save it as CSV "
-                "in one of these encodings."
+                "The file is neither UTF-8, UTF-16 with a byte order mark nor "
+                "Windows-1251 text. Save it as CSV in one of these encodings."
             )
         if error.code == topology_csv.ERROR_EMPTY_FILE:
             return self.env._("The file is empty.")

@@ -250,9 +250,18 @@ class TestRegisterExport(GridContactCenterCase):
 
     @users("cc_supervisor")
     def test_invalid_filter_rejected(self):
-        export = self._export(domain="[('channel', '=',")
-        with self.assertRaisesRegex(UserError, "not a valid domain"):
-            export._export_domain()
+        filters = [
+            "[('channel', '=',",
+            "[('state', '=', 'closed')",
+            "[('no_such_field', '=', 1)]",
+            "{'state': 'closed'}",
+        ]
+        for text in filters:
+            with self.subTest(filter=text):
+                export = self._export(domain=text)
+                self.assertEqual(export.row_count, 0)
+                with self.assertRaisesRegex(UserError, "not a valid domain"):
+                    export.action_export()
 
     @users("cc_supervisor")
     def test_empty_export_rejected(self):

@@ -347,7 +347,7 @@ class TestMeterReadingRules(MeterReadingCase):
         with self.assertRaises(UserError) as caught:
             reading.with_context(lang="ru_RU").value_t1 = 1520.0
         self.assertNotIn("Принятое", str(caught.exception))
-        self.assertIn("На проверке", str(caught.exception))
+        self.assertIn("нельзя изменить после получения", str(caught.exception))
 
     def test_previous_reading_cannot_be_deleted(self):
         last = self.record(self.meter, "2026-03-06", 1510.0)

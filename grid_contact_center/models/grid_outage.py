@@ -729,10 +729,14 @@ class GridOutage(models.Model):
 
     def _caller_summary(self):
         """Return what an operator reads to a caller about the outage: its
-        kind, number, start, state, estimated restoration and cause, with the
-        times in the operator's time zone."""
+        kind, number, start, state, estimated restoration and cause.
+
+        The times are in the company's time zone, where its consumers live,
+        and not in the operator's: the text is read to the caller and stored as
+        the answer, and the notices and the closing note of the reports give
+        the same times."""
         self.ensure_one()
-        timezone = self.env.user.tz or self.company_id._grid_timezone().zone
+        timezone = self.company_id._grid_timezone().zone
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         states = dict(self._fields["state"]._description_selection(self.env))
 

@@ -156,7 +156,9 @@ class TestOutageRegister(GridOutageCase):
         )
 
     def test_caller_summary_tells_etr(self):
-        self.env.user.tz = "Europe/Moscow"
+        # The caller hears the company's local time, not the operator's.
+        self.company.resource_calendar_id.tz = "Europe/Moscow"
+        self.env.user.tz = "Asia/Yekaterinburg"
         outage = self._outage(
             self.tp_1,
             etr=NOW + timedelta(hours=3),

@@ -31,16 +31,21 @@ HEADER = [
 ]
 
 
-def read_xlsx(export):
-    """Write ``export`` to a temporary file and return its rows as lists."""
+def load_xlsx(export):
+    """Write ``export`` to a temporary file and return it as a workbook."""
     descriptor, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(descriptor)
     try:
         export._write_xlsx(path)
         with open(path, "rb") as file:
-            workbook = openpyxl.load_workbook(io.BytesIO(file.read()))
+            return openpyxl.load_workbook(io.BytesIO(file.read()))
     finally:
         os.unlink(path)
+
+
+def read_xlsx(export):
+    """Write ``export`` to a temporary file and return its rows as lists."""
+    workbook = load_xlsx(export)
     return [list(row) for row in workbook.active.iter_rows(values_only=True)]
 
 
@@ -171,6 +176,10 @@ class TestRegisterExport(GridContactCenterCase):
             .with_context(allowed_company_ids=self.export_company.ids)
             .create({"date_from": date_from, "date_to": date_to, "domain": domain})
         )
+
+    @users("cc_supervisor")
+    def test_sheet_named_after_register(self):
+        self.assertEqual(load_xlsx(self._export()).active.title, "Interaction Register")
 
     @users("cc_supervisor")
     def test_register_cells_of_one_row(self):

@@ -346,7 +346,7 @@ class GridInteractionRegisterExport(models.TransientModel):
         started = time.monotonic()
         count = write_register_workbook(
             path,
-            self.env._("Register"),
+            self.env._("Interaction Register"),
             self._register_columns(),
             self._register_rows(),
             (self.env._("Yes"), self.env._("No")),

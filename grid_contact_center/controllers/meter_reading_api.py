@@ -7,6 +7,7 @@ from odoo.http import request
 
 _logger = logging.getLogger(__name__)
 
+API_URL = "/grid_contact_center/api/v1/meter_readings"
 # System parameters that limit a request, with their defaults.
 MAX_BYTES_PARAM = "grid_contact_center.meter_reading_api_max_bytes"
 MAX_BYTES_DEFAULT = 1024 * 1024
@@ -19,7 +20,25 @@ class MeterReadingApi(http.Controller):
     authenticated with the company's API key."""
 
     @http.route(
-        "/grid_contact_center/api/v1/meter_readings",
+        API_URL,
+        type="http",
+        auth="none",
+        methods=["GET", "PUT", "PATCH", "DELETE"],
+        csrf=False,
+        save_session=False,
+    )
+    def reject_other_methods(self, **_params):
+        """Reject the methods other than POST with the API's JSON error body,
+        where Odoo would return an HTML page."""
+        return _error(
+            405,
+            "method_not_allowed",
+            f"Send the readings with POST, not {request.httprequest.method}.",
+            headers={"Allow": "POST"},
+        )
+
+    @http.route(
+        API_URL,
         type="http",
         auth="none",
         methods=["POST"],

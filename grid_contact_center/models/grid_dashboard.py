@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from .grid_interaction import OPEN_STATES
+from .grid_interaction import OPEN_STATES, OUTBOUND_CHANNELS
 from .grid_outage import ACTIVE_STATES
 
 PERIODS = ("today", "week", "month")
@@ -176,14 +176,21 @@ class GridDashboard(models.AbstractModel):
         period = self._period_domain(context)
         channels = interactions._fields["channel"]._description_selection(self.env)
         by_channel = dict(interactions._read_group(period, ["channel"], ["__count"]))
-        total = sum(by_channel.values())
+        # Calls that the company makes are shown on their channel's card but
+        # are not received.
+        received = [*period, ("channel", "not in", OUTBOUND_CHANNELS)]
+        total = sum(
+            count
+            for channel, count in by_channel.items()
+            if channel not in OUTBOUND_CHANNELS
+        )
         cards = [
             {
                 "key": "received",
                 "label": self.env._("Received"),
                 "value": total,
                 "action": self._window_action(
-                    "grid.interaction", self.env._("Interactions received"), period
+                    "grid.interaction", self.env._("Interactions received"), received
                 ),
             }
         ]
@@ -461,20 +468,34 @@ class GridDashboard(models.AbstractModel):
         the outages that drew the most calls."""
         interactions = self.env["grid.interaction"]
         active = [*self._company_domain(context), ("state", "in", ACTIVE_STATES)]
-        linked = [*self._period_domain(context), ("outage_id", "!=", False)]
+        # Calls of consumers only: the notices that the company calls out
+        # about an outage are not calls about it.
+        inbound = [("channel", "not in", OUTBOUND_CHANNELS)]
+        linked = [
+            *self._period_domain(context),
+            *inbound,
+            ("outage_id", "!=", False),
+        ]
         per_outage = interactions._read_group(linked, ["outage_id"], ["__count"])
         per_outage.sort(key=lambda group: -group[1])
         shown = per_outage[:TOPIC_ROWS]
         totals = dict(
             interactions._read_group(
-                [("outage_id", "in", [outage.id for outage, _count in shown])],
+                [
+                    *inbound,
+                    ("outage_id", "in", [outage.id for outage, _count in shown]),
+                ],
                 ["outage_id"],
                 ["__count"],
             )
         )
         rows = []
         for outage, count in shown:
-            domain = [*self._period_domain(context), ("outage_id", "=", outage.id)]
+            domain = [
+                *self._period_domain(context),
+                *inbound,
+                ("outage_id", "=", outage.id),
+            ]
             rows.append(
                 {
                     "label": outage.display_name,

@@ -14,6 +14,9 @@ CHANNELS = [
     ("letter", "Letter"),
     ("messenger", "Messenger"),
 ]
+# Channels of the contacts that the company starts itself. Reports that count
+# the requests of consumers leave them out.
+OUTBOUND_CHANNELS = ("phone_out",)
 STATES = [
     ("new", "New"),
     ("in_progress", "In Progress"),

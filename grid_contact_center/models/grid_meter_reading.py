@@ -330,12 +330,16 @@ class GridMeterReading(models.Model):
 
     def write(self, vals):
         changed = RECEIVED_FIELDS & vals.keys()
-        if changed:
+        if changed and self:
+            reading = self[:1]
+            states = dict(self._fields["state"]._description_selection(self.env))
             raise UserError(
                 self.env._(
-                    "A reading cannot be changed once received (%(fields)s). "
-                    "Record a new reading; a supervisor rejects the wrong one "
-                    "if it still needs review.",
+                    "The reading of %(date)s (%(state)s) cannot be changed once "
+                    "received (%(fields)s). Record a new reading; a supervisor "
+                    "rejects the wrong one if it still needs review.",
+                    date=format_date(self.env, reading.reading_date),
+                    state=states.get(reading.state, reading.state),
                     fields=", ".join(
                         self._fields[name].get_description(self.env)["string"]
                         for name in sorted(changed)

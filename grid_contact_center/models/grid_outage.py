@@ -26,6 +26,8 @@ ACTIVE_STATES = ("suspected", "confirmed", "repair")
 # States of outages that really interrupted supply, counted against the
 # reliability limits. A suspected outage is not confirmed yet.
 INTERRUPTION_STATES = ("confirmed", "repair", "restored")
+# The estimated restoration of an outage may change only while it is open.
+ETR_EDITABLE_STATES = ACTIVE_STATES
 NOTICE_STATUSES = [
     ("not_required", "Not Required"),
     ("pending", "Not Due Yet"),
@@ -377,6 +379,17 @@ class GridOutage(models.Model):
         return ["!", "&", *active]
 
     # ------------------------------------------------------------
+    # Onchanges
+    # ------------------------------------------------------------
+
+    @api.onchange("etr")
+    def _onchange_etr(self):
+        """Clear the reason of the previous change when the estimate moves in
+        the form, so that the form does not save the old reason again."""
+        if self._origin.etr and self.etr != self._origin.etr:
+            self.etr_change_reason = False
+
+    # ------------------------------------------------------------
     # Constraints
     # ------------------------------------------------------------
 
@@ -456,22 +469,61 @@ class GridOutage(models.Model):
         etr_history = []
         if "etr" in vals:
             new_etr = fields.Datetime.to_datetime(vals["etr"])
-            for outage in self:
-                if outage.etr != new_etr:
-                    etr_history.append(
-                        {
-                            "outage_id": outage.id,
-                            "etr": new_etr,
-                            "previous_etr": outage.etr,
-                            "reason": vals.get("etr_change_reason"),
-                        }
-                    )
+            moved = self.filtered(lambda outage: outage.etr != new_etr)
+            moved._check_etr_change(vals.get("etr_change_reason"))
+            for outage in moved:
+                etr_history.append(
+                    {
+                        "outage_id": outage.id,
+                        "etr": new_etr,
+                        "previous_etr": outage.etr,
+                        "reason": vals.get("etr_change_reason"),
+                    }
+                )
             if etr_history and "etr_change_reason" not in vals:
                 vals = dict(vals, etr_change_reason=False)
         result = super().write(vals)
         if etr_history:
             self.env["grid.outage.etr"].sudo().create(etr_history)
+        elif vals.get("etr_change_reason"):
+            self._add_reason_to_etr_history(vals["etr_change_reason"])
         return result
+
+    def _check_etr_change(self, reason):
+        """Raise unless the estimated restoration of the outages ``self`` may
+        change: not after restoration or cancellation, and with a reason once
+        the outage has an estimate that callers may have been told."""
+        locked = self._not_in_states(ETR_EDITABLE_STATES)
+        if locked:
+            raise UserError(
+                self.env._(
+                    "The estimated restoration of outage %(outage)s cannot change "
+                    "because the outage is %(state)s.",
+                    **locked._state_placeholders(),
+                )
+            )
+        estimated = self.filtered("etr")
+        if estimated and not (reason or "").strip():
+            raise UserError(
+                self.env._(
+                    "Outage %(outage)s already has an estimated restoration: enter "
+                    "the reason for changing it in Reason for the ETR Change.",
+                    outage=estimated[0].name,
+                )
+            )
+
+    def _add_reason_to_etr_history(self, reason):
+        """Store ``reason`` on the latest ETR history row of each outage that
+        has none, so that a reason written after the estimate is kept."""
+        latest_ids = [
+            latest_id
+            for _outage, latest_id in self.env["grid.outage.etr"]
+            .sudo()
+            ._read_group([("outage_id", "in", self.ids)], ["outage_id"], ["id:max"])
+        ]
+        self.env["grid.outage.etr"].sudo().browse(latest_ids).filtered(
+            lambda change: not change.reason
+        ).write({"reason": reason})
 
     # ------------------------------------------------------------
     # Actions
@@ -677,10 +729,14 @@ class GridOutage(models.Model):
 
     def _caller_summary(self):
         """Return what an operator reads to a caller about the outage: its
-        kind, number, start, state, estimated restoration and cause, with the
-        times in the operator's time zone."""
+        kind, number, start, state, estimated restoration and cause.
+
+        The times are in the company's time zone, where its consumers live,
+        and not in the operator's: the text is read to the caller and stored as
+        the answer, and the notices and the closing note of the reports give
+        the same times."""
         self.ensure_one()
-        timezone = self.env.user.tz or self.company_id._grid_timezone().zone
+        timezone = self.company_id._grid_timezone().zone
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         states = dict(self._fields["state"]._description_selection(self.env))
 

@@ -1,6 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.float_utils import float_round
 
+# Total and decimal digits of the allowed voltage band, in volts.
+VOLTAGE_DIGITS = (16, 2)
 SYMPTOMS = [
     ("low_voltage", "Low Voltage"),
     ("high_voltage", "High Voltage"),
@@ -76,10 +79,16 @@ class GridPowerQualityReport(models.Model):
     voltage_min = fields.Float(string="Lowest Measured Voltage (V)")
     voltage_max = fields.Float(string="Highest Measured Voltage (V)")
     band_low = fields.Float(
-        string="Lowest Allowed Voltage (V)", compute="_compute_verdict", store=True
+        string="Lowest Allowed Voltage (V)",
+        digits=VOLTAGE_DIGITS,
+        compute="_compute_verdict",
+        store=True,
     )
     band_high = fields.Float(
-        string="Highest Allowed Voltage (V)", compute="_compute_verdict", store=True
+        string="Highest Allowed Voltage (V)",
+        digits=VOLTAGE_DIGITS,
+        compute="_compute_verdict",
+        store=True,
     )
     verdict = fields.Selection(
         VERDICTS,
@@ -111,8 +120,16 @@ class GridPowerQualityReport(models.Model):
     def _compute_verdict(self):
         for report in self:
             tolerance = (report.company_id or self.env.company).grid_voltage_tolerance
-            report.band_low = report.nominal_voltage * (1 - tolerance / 100.0)
-            report.band_high = report.nominal_voltage * (1 + tolerance / 100.0)
+            # Rounded like the stored value, so that 230 V + 10 % is 253.0 and
+            # not 253.00000000000003 in the comparison and over RPC.
+            report.band_low = float_round(
+                report.nominal_voltage * (1 - tolerance / 100.0),
+                precision_digits=VOLTAGE_DIGITS[1],
+            )
+            report.band_high = float_round(
+                report.nominal_voltage * (1 + tolerance / 100.0),
+                precision_digits=VOLTAGE_DIGITS[1],
+            )
             if not report.voltage_min and not report.voltage_max:
                 report.verdict = False
                 continue

@@ -23,9 +23,9 @@ MATRIX = {
     "grid.appointment.booking": ("", "rwcd", "rwcd", "rwcd", "", ""),
     "grid.appointment.booking.slot": ("", "rwcd", "rwcd", "rwcd", "", ""),
     # Grid topology, outages and notices.
-    "grid.element": ("r", "r", "r", "rwcd", "r", "r"),
-    "grid.element.import": ("", "", "", "rwcd", "", ""),
-    "grid.element.import.line": ("", "", "", "rwcd", "", ""),
+    "grid.element": ("r", "r", "r", "rwcd", "rwc", "r"),
+    "grid.element.import": ("", "", "", "rwcd", "rwc", ""),
+    "grid.element.import.line": ("", "", "", "rwcd", "rwc", ""),
     "grid.outage": ("", "r", "r", "rwcd", "rwc", "r"),
     "grid.outage.etr": ("", "r", "r", "rwcd", "rc", ""),
     "grid.notice.campaign": ("", "r", "rwc", "rwcd", "r", ""),

@@ -155,6 +155,20 @@ class TestDashboard(GridContactCenterCase):
         self.assertEqual(cards["channel_letter"], 0)
 
     @users("cc_supervisor")
+    def test_outgoing_calls_not_received(self):
+        self._make(
+            "phone_out",
+            datetime(2026, 3, 18, 9, 30),
+            self.env.ref("grid_contact_center.topic_6"),
+            outage_id=self.outage.id,
+        )
+        dashboard = self._dashboard()
+        cards = cards_of(dashboard, "interactions")
+        self.assertEqual(cards["received"], 3)
+        self.assertEqual(cards["channel_phone_out"], 1)
+        self.assertEqual(cards_of(dashboard, "outages")["calls"], 1)
+
+    @users("cc_supervisor")
     def test_interactions_by_period(self):
         self.assertEqual(
             cards_of(self._dashboard("week"), "interactions")["received"], 5

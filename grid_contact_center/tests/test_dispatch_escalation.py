@@ -106,7 +106,9 @@ class TestDispatchEscalation(GridOutageCase):
             self.tp_1, etr=NOW + timedelta(hours=1), dispatcher_id=self.dispatcher.id
         )
         self._run_scheduler(71)
-        outage.etr = NOW + timedelta(hours=2)
+        outage.write(
+            {"etr": NOW + timedelta(hours=2), "etr_change_reason": "Второе повреждение"}
+        )
         self._run_scheduler(125)
         self.assertFalse(len(self._activities(outage, self.etr_type)) > 1)
         self._run_scheduler(131)

@@ -231,3 +231,5 @@ class TestMeterReadingApi(HttpCase):
     def test_get_not_allowed(self):
         response = self.url_open(URL, headers={"Authorization": f"Bearer {self.key}"})
         self.assertEqual(response.status_code, 405)
+        self.assertEqual(response.headers["Allow"], "POST")
+        self.assertEqual(response.json()["error"]["code"], "method_not_allowed")

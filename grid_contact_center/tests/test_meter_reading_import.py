@@ -119,6 +119,28 @@ class TestMeterReadingImport(MeterReadingCase):
         self.assertEqual(self.result_csv(wizard)[1][3], "Accepted")
 
     @users("cc_supervisor")
+    def test_csv_encodings(self):
+        text = "meter;date;t1;comment\nT-0000001;2026-03-06;1510;ШУМ\n"
+        for encoding in ("utf-8", "utf-8-sig", "utf-16", "cp1251"):
+            with self.subTest(encoding=encoding):
+                wizard = self.run_import(text.encode(encoding), "readings.csv")
+                self.assertEqual(wizard.error_count, 0)
+                self.assertEqual(wizard.line_count, 1)
+                self.assertEqual(self.result_csv(wizard)[1][3], "ШУМ")
+
+    @users("cc_supervisor")
+    def test_unknown_encoding_rejected(self):
+        # "Ш" is byte 0x98 in CP866, which Windows-1251 does not define.
+        cases = [
+            "meter;date;t1;comment\nT-0000001;2026-03-06;1510;ШУМ\n".encode("cp866"),
+            "meter;date;t1\n".encode("utf-16-le"),
+        ]
+        for content in cases:
+            with self.subTest(content=content[:8]):
+                with self.assertRaisesRegex(UserError, "neither UTF-8, UTF-16"):
+                    self.run_import(content, "readings.csv")
+
+    @users("cc_supervisor")
     def test_file_level_errors(self):
         cases = [
             (b"\n", "readings.csv", "empty"),

@@ -337,6 +337,18 @@ class TestMeterReadingRules(MeterReadingCase):
         with self.assertRaisesRegex(UserError, "cannot be changed"):
             reading.value_t1 = 1520.0
 
+    @users("cc_supervisor")
+    def test_changed_reading_error_names_state(self):
+        reading = self.record(self.meter, "2026-03-06", 1660.0)
+        self.assertEqual(reading.state, "review")
+        with self.assertRaisesRegex(UserError, r"\(Needs Review\) cannot be changed"):
+            reading.value_t1 = 1520.0
+        self.env["res.lang"].sudo()._activate_lang("ru_RU")
+        with self.assertRaises(UserError) as caught:
+            reading.with_context(lang="ru_RU").value_t1 = 1520.0
+        self.assertNotIn("Принятое", str(caught.exception))
+        self.assertIn("нельзя изменить после получения", str(caught.exception))
+
     def test_previous_reading_cannot_be_deleted(self):
         last = self.record(self.meter, "2026-03-06", 1510.0)
         previous = last.previous_date

@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
-from odoo.tests import users
+from odoo.tests import Form, users
 
 from .outage_common import NOW, GridOutageCase
 
@@ -31,6 +31,75 @@ class TestOutageRegister(GridOutageCase):
         self.assertEqual(history[1].previous_etr, NOW + timedelta(hours=2))
         self.assertEqual(history[1].reason, "Second fault")
         self.assertEqual(history[1].user_id, self.dispatcher)
+
+    @users("cc_dispatcher")
+    def test_etr_change_needs_reason(self):
+        outage = self.env["grid.outage"].create(
+            {"element_ids": [Command.set(self.tp_1.ids)]}
+        )
+        outage.write({"etr": NOW + timedelta(hours=2)})
+        for reason in (False, "", "  "):
+            with self.subTest(reason=reason):
+                with self.assertRaisesRegex(UserError, "reason"):
+                    outage.write(
+                        {"etr": NOW + timedelta(hours=3), "etr_change_reason": reason}
+                    )
+        with self.assertRaisesRegex(UserError, "reason"):
+            outage.write({"etr": False})
+        self.assertEqual(outage.etr, NOW + timedelta(hours=2))
+        self.assertEqual(len(outage.etr_history_ids), 1)
+
+    @users("cc_dispatcher")
+    def test_etr_form_asks_new_reason(self):
+        outage = self.env["grid.outage"].create(
+            {
+                "element_ids": [Command.set(self.tp_1.ids)],
+                "etr": NOW + timedelta(hours=2),
+            }
+        )
+        outage.write({"etr": NOW + timedelta(hours=3), "etr_change_reason": "Первая"})
+        form = Form(outage)
+        form.etr = NOW + timedelta(hours=4)
+        self.assertFalse(form.etr_change_reason)
+        with self.assertRaisesRegex(UserError, "reason"):
+            form.save()
+        form.etr_change_reason = "Вторая"
+        form.save()
+        self.assertEqual(outage.etr_history_ids.sorted("id")[-1].reason, "Вторая")
+
+    @users("cc_dispatcher")
+    def test_etr_reason_written_later_kept(self):
+        outage = self.env["grid.outage"].create(
+            {
+                "element_ids": [Command.set(self.tp_1.ids)],
+                "etr": NOW + timedelta(hours=2),
+            }
+        )
+        outage.write({"etr_change_reason": "Бригада в пути"})
+        outage.write({"etr_change_reason": "Другая причина"})
+        self.assertEqual(outage.etr_history_ids.reason, "Бригада в пути")
+
+    @users("cc_dispatcher")
+    def test_etr_locked_when_closed(self):
+        restored = self.env["grid.outage"].create(
+            {
+                "element_ids": [Command.set(self.tp_1.ids)],
+                "etr": NOW + timedelta(hours=2),
+            }
+        )
+        restored.action_restore()
+        cancelled = self.env["grid.outage"].create(
+            {"element_ids": [Command.set(self.tp_2.ids)], "state": "suspected"}
+        )
+        cancelled.action_cancel()
+        for outage, state in ((restored, "restored"), (cancelled, "cancelled")):
+            with self.subTest(state=state):
+                with self.assertRaisesRegex(UserError, state):
+                    outage.write(
+                        {"etr": NOW + timedelta(days=1), "etr_change_reason": "x"}
+                    )
+        self.assertEqual(restored.etr, NOW + timedelta(hours=2))
+        self.assertFalse(cancelled.etr)
 
     @users("cc_operator")
     def test_operator_reads_but_cannot_create(self):
@@ -87,7 +156,9 @@ class TestOutageRegister(GridOutageCase):
         )
 
     def test_caller_summary_tells_etr(self):
-        self.env.user.tz = "Europe/Moscow"
+        # The caller hears the company's local time, not the operator's.
+        self.company.resource_calendar_id.tz = "Europe/Moscow"
+        self.env.user.tz = "Asia/Yekaterinburg"
         outage = self._outage(
             self.tp_1,
             etr=NOW + timedelta(hours=3),
@@ -99,7 +170,7 @@ class TestOutageRegister(GridOutageCase):
         self.assertIn("4:00", summary)
         self.assertIn("Cable fault", summary)
         self.assertIn("ул. Янтарная, 8-12", summary)
-        outage.etr = False
+        outage.write({"etr": False, "etr_change_reason": "Cause not found yet"})
         self.assertIn("not known yet", outage._caller_summary())
 
 

@@ -1,4 +1,5 @@
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo.tests import Form, users
 
@@ -66,3 +67,16 @@ class TestOutageViews(GridOutageCase):
             self.assertEqual(form.state, "draft")
             form.file = "a2luZCxjb2RlLG5hbWUscGFyZW50X2NvZGUK"
         self._open(self.tp_1)
+
+    @users("cc_dispatcher")
+    def test_stat_buttons_use_statinfo(self):
+        """Every count in the outage form's button box is a stat button, so
+        that its value and label are laid out apart."""
+        arch = self.env["grid.outage"].get_view(view_type="form")["arch"]
+        box = etree.fromstring(arch).xpath("//div[@name='button_box']")[0]
+        counts = box.xpath(".//field")
+        self.assertIn("partner_count", [field.get("name") for field in counts])
+        for field in counts:
+            with self.subTest(field=field.get("name")):
+                self.assertEqual(field.get("widget"), "statinfo")
+                self.assertEqual(field.getparent().tag, "button")

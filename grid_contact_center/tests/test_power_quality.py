@@ -40,6 +40,15 @@ class TestPowerQuality(GridOutageCase):
         self.assertEqual(details.verdict, "below")
 
     @users("cc_operator")
+    def test_band_rounded_to_hundredths(self):
+        self.company.sudo().grid_voltage_tolerance = 10.0
+        details = self._details(nominal_voltage=230.0, voltage_max=253.0)
+        [values] = details.read(["band_low", "band_high"])
+        self.assertEqual(values["band_high"], 253.0)
+        self.assertEqual(values["band_low"], 207.0)
+        self.assertEqual(details.verdict, "within")
+
+    @users("cc_operator")
     def test_inverted_measurement_rejected(self):
         with self.assertRaises(ValidationError):
             self._details(voltage_min=230.0, voltage_max=210.0)

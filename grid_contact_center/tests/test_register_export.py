@@ -31,16 +31,21 @@ HEADER = [
 ]
 
 
-def read_xlsx(export):
-    """Write ``export`` to a temporary file and return its rows as lists."""
+def load_xlsx(export):
+    """Write ``export`` to a temporary file and return it as a workbook."""
     descriptor, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(descriptor)
     try:
         export._write_xlsx(path)
         with open(path, "rb") as file:
-            workbook = openpyxl.load_workbook(io.BytesIO(file.read()))
+            return openpyxl.load_workbook(io.BytesIO(file.read()))
     finally:
         os.unlink(path)
+
+
+def read_xlsx(export):
+    """Write ``export`` to a temporary file and return its rows as lists."""
+    workbook = load_xlsx(export)
     return [list(row) for row in workbook.active.iter_rows(values_only=True)]
 
 
@@ -173,6 +178,10 @@ class TestRegisterExport(GridContactCenterCase):
         )
 
     @users("cc_supervisor")
+    def test_sheet_named_after_register(self):
+        self.assertEqual(load_xlsx(self._export()).active.title, "Interaction Register")
+
+    @users("cc_supervisor")
     def test_register_cells_of_one_row(self):
         rows = read_xlsx(self._export())
         self.assertEqual(rows[0], HEADER)
@@ -250,9 +259,18 @@ class TestRegisterExport(GridContactCenterCase):
 
     @users("cc_supervisor")
     def test_invalid_filter_rejected(self):
-        export = self._export(domain="[('channel', '=',")
-        with self.assertRaisesRegex(UserError, "not a valid domain"):
-            export._export_domain()
+        filters = [
+            "[('channel', '=',",
+            "[('state', '=', 'closed')",
+            "[('no_such_field', '=', 1)]",
+            "{'state': 'closed'}",
+        ]
+        for text in filters:
+            with self.subTest(filter=text):
+                export = self._export(domain=text)
+                self.assertEqual(export.row_count, 0)
+                with self.assertRaisesRegex(UserError, "not a valid domain"):
+                    export.action_export()
 
     @users("cc_supervisor")
     def test_empty_export_rejected(self):

@@ -25,3 +25,21 @@ class TestRoles(TransactionCase):
     def test_administrator_is_manager(self):
         admin = self.env.ref("base.user_admin")
         self.assertTrue(admin.has_group("grid_contact_center.group_manager"))
+
+    def test_user_form_offers_field_roles(self):
+        """Dispatcher and inspector are offered without developer mode."""
+        administrator = new_test_user(
+            self.env, "cc_user_admin", groups="base.group_system"
+        )
+        self.assertFalse(administrator.has_group("base.group_no_one"))
+        arch = (
+            self.env["res.users"]
+            .with_user(administrator)
+            .get_view(self.env.ref("base.view_users_form").id)["arch"]
+        )
+        for xmlid in (
+            "grid_contact_center.group_dispatcher",
+            "grid_contact_center.group_inspector",
+        ):
+            group = self.env.ref(xmlid)
+            self.assertIn(f'name="sel_groups_{group.id}"', arch, xmlid)

@@ -87,7 +87,7 @@ class TestServiceQualityReport(GridContactCenterCase):
             cls._make("phone_in", datetime(2025, 5, day, 9, 0), info)
         cls._make("phone_in", datetime(2025, 6, 1, 9, 0), request)
         cls._make(
-            "phone_out", datetime(2025, 6, 2, 9, 0), info, contract="grid_connection"
+            "phone_in", datetime(2025, 6, 2, 9, 0), info, contract="grid_connection"
         )
         cls._make("website", datetime(2025, 7, 1, 9, 0), complaint, "closed")
         cls._make("website", datetime(2025, 7, 2, 9, 0), complaint)
@@ -102,9 +102,16 @@ class TestServiceQualityReport(GridContactCenterCase):
         cls._make("office", datetime(2026, 4, 1, 9, 0), complaint)
         cls._make("phone_in", datetime(2025, 12, 31, 21, 30), info)
         cls._make("phone_in", datetime(2026, 5, 5, 9, 0), info)
+        cls._make("phone_in", datetime(2026, 6, 2, 9, 0), info, contract="transmission")
+        # Calls that the company makes are not requests of consumers: an
+        # outage notice, an outgoing call on an ordinary topic, and a notice
+        # topic recorded on another channel count in no row.
+        notice = cls.env.ref("grid_contact_center.topic_6")
+        cls._make("phone_out", datetime(2026, 6, 3, 9, 0), notice, "answered")
         cls._make(
-            "phone_out", datetime(2026, 6, 2, 9, 0), info, contract="transmission"
+            "phone_out", datetime(2026, 6, 4, 9, 0), info, contract="transmission"
         )
+        cls._make("office", datetime(2026, 6, 5, 9, 0), notice)
         cls._make("website", datetime(2026, 7, 1, 9, 0), complaint, "closed")
         cls._make("email", datetime(2026, 7, 2, 9, 0), complaint, "answered")
         cls._make("letter", datetime(2026, 8, 3, 9, 0), request)
@@ -225,7 +232,6 @@ class TestServiceQualityReport(GridContactCenterCase):
     def test_unknown_channel_goes_to_other(self):
         report = self.env["grid.service.quality.report"]
         self.assertEqual(report._channel_form_column("fax"), "other")
-        self.assertEqual(report._channel_form_column("phone_out"), "telephone")
         self.assertEqual(report._channel_form_column("messenger"), "internet")
 
     def test_year_out_of_range_rejected(self):
@@ -256,7 +262,9 @@ class TestServiceQualityReport(GridContactCenterCase):
     @users("cc_manager")
     def test_screen_explains_mapping_and_definitions(self):
         text = html.fromstring(str(self._report().report_html)).text_content()
-        self.assertIn("Remote by Telephone: Incoming Call, Outgoing Call", text)
+        self.assertIn("Remote by Telephone: Incoming Call", text)
+        self.assertNotIn("Incoming Call, Outgoing Call", text)
+        self.assertIn("No row counts the calls that the company makes", text)
         self.assertIn("Electronic via the Internet: Website, E-mail, Messenger", text)
         self.assertIn("Written by Post: Letter", text)
         self.assertIn("In Person: Office Visit", text)

@@ -2,11 +2,12 @@ import base64
 import csv
 import io
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import users
 
 from ..tools.topology_csv import (
     ERROR_EMPTY_CODE,
+    ERROR_ENCODING,
     ERROR_HEADER,
     ERROR_UNKNOWN_KIND,
     TopologyFileError,
@@ -22,6 +23,18 @@ class TestTopologyCsv(GridOutageCase):
         self.assertEqual(row.kind, "substation")
         self.assertEqual(row.name, "ПС Северная")
         self.assertEqual(row.line, 2)
+
+    def test_utf16_with_byte_order_mark(self):
+        data = "kind\tcode\tname\tparent_code\nПС\tPS-9\tПС Северная\t\n"
+        [row] = read_rows(data.encode("utf-16"))
+        self.assertEqual(row.kind, "substation")
+        self.assertEqual(row.name, "ПС Северная")
+
+    def test_cp866_rejected(self):
+        data = "kind;code;name;parent_code\nПС;PS-9;ШУМ;\n".encode("cp866")
+        with self.assertRaises(TopologyFileError) as caught:
+            read_rows(data)
+        self.assertEqual(caught.exception.code, ERROR_ENCODING)
 
     def test_missing_column_rejects_file(self):
         with self.assertRaises(TopologyFileError) as caught:
@@ -73,6 +86,27 @@ class TestTopologyImport(GridOutageCase):
         results = self._results(wizard)
         self.assertEqual(results[2][:2], ("TP-N1", "Created"))
         self.assertEqual(results[4][:2], ("SP-TEST-0005", "Attached"))
+
+    @users("cc_dispatcher")
+    def test_dispatcher_maintains_topology(self):
+        wizard = self._import(
+            "kind;code;name;parent_code\n"
+            "ТП;TP-D1;ТП-Д1;F-T1\n"
+            "service_point;SP-TEST-0005;;TP-D1\n"
+        )
+        self.assertEqual(wizard.error_count, 0)
+        transformer = self.env["grid.element"].search([("code", "=", "TP-D1")])
+        self.assertEqual(self.point_c.grid_element_id, transformer)
+
+        feeder = self.env["grid.element"].create(
+            {"kind": "feeder", "code": "F-D1", "name": "Ф-Д1"}
+        )
+        self.tp_2.with_user(self.env.user).name = "ТП-Т2 (новая)"
+        self.assertEqual(self.tp_2.name, "ТП-Т2 (новая)")
+        feeder.action_archive()
+        self.assertFalse(feeder.active)
+        with self.assertRaises(AccessError):
+            feeder.unlink()
 
     @users("cc_manager")
     def test_every_bad_line_reported(self):

@@ -7,12 +7,14 @@ substation, feeder, transformer substation or line) under its parent, or a
 service point (kind ``service_point``, ``code`` is the service point's code)
 attached to the element named in ``parent_code``. Spreadsheets exported in
 Russia often use semicolons and the Windows-1251 encoding, so both the
-delimiter and the encoding are detected.
+delimiter and the encoding (see ``text_files``) are detected.
 """
 
 import csv
 import io
 from typing import NamedTuple
+
+from .text_files import TextEncodingError, decode_text
 
 REQUIRED_COLUMNS = ("kind", "code", "parent_code")
 OPTIONAL_COLUMNS = ("name",)
@@ -71,14 +73,10 @@ class TopologyRow(NamedTuple):
 
 
 def decode(data: bytes) -> str:
-    """Decode UTF-8 (with or without a byte order mark), else Windows-1251."""
+    """Decode the file as :func:`text_files.decode_text` does."""
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1251")
-    except UnicodeDecodeError as error:
+        return decode_text(data)
+    except TextEncodingError as error:
         raise TopologyFileError(ERROR_ENCODING) from error
 
 

@@ -80,8 +80,8 @@ class GridElementImport(models.TransientModel):
     def _file_error_message(self, error):
         if error.code == topology_csv.ERROR_ENCODING:
             return self.env._(
-                "The file is neither UTF-8 nor Windows-1251 text. Save it as CSV "
-                "in one of these encodings."
+                "The file is neither UTF-8, UTF-16 with a byte order mark nor "
+                "Windows-1251 text. Save it as CSV in one of these encodings."
             )
         if error.code == topology_csv.ERROR_EMPTY_FILE:
             return self.env._("The file is empty.")
@@ -326,8 +326,12 @@ class GridElementImport(models.TransientModel):
             else:
                 by_element[element] |= point
                 results[row.line] = ("attached", "")
+        # Which element supplies a service point is part of the topology that
+        # dispatchers maintain, while the rest of the service point stays
+        # read-only to them: the points were found with the user's rights,
+        # and only this link is written as superuser.
         for element, attached in by_element.items():
-            attached.write({"grid_element_id": element.id})
+            attached.sudo().write({"grid_element_id": element.id})
 
     def _store_results(self, rows, results):
         labels = dict(

@@ -120,7 +120,9 @@ class GridInteractionRegisterExport(models.TransientModel):
 
     def action_export(self):
         self.ensure_one()
-        count = self.row_count
+        # The count on the form shows 0 for an invalid filter, so the filter is
+        # checked again here to report it as invalid rather than as empty.
+        count = self.env["grid.interaction"].search_count(self._export_domain())
         if not count:
             raise UserError(self.env._("No interaction matches the period and filter."))
         if count > MAX_DATA_ROWS:
@@ -169,6 +171,18 @@ class GridInteractionRegisterExport(models.TransientModel):
                 )
             )
         domain = list(domain)
+        try:
+            # Builds the query without running it, which checks the field
+            # names and operators of the filter.
+            self.env["grid.interaction"]._search(domain)
+        except ValueError as error:
+            raise UserError(
+                self.env._(
+                    "The filter %(filter)s is not a valid domain: %(error)s",
+                    filter=self.domain,
+                    error=error,
+                )
+            ) from error
         timezone = self._timezone()
         if self.date_from:
             start = timezone.localize(datetime.combine(self.date_from, day_time.min))
@@ -332,7 +346,7 @@ class GridInteractionRegisterExport(models.TransientModel):
         started = time.monotonic()
         count = write_register_workbook(
             path,
-            self.env._("Register"),
+            self.env._("Interaction Register"),
             self._register_columns(),
             self._register_rows(),
             (self.env._("Yes"), self.env._("No")),

@@ -13,6 +13,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..models.grid_meter_reading import DUPLICATE, ERROR
+from ..tools.text_files import TextEncodingError, decode_text
 
 _logger = logging.getLogger(__name__)
 
@@ -239,11 +240,17 @@ class GridMeterReadingImport(models.TransientModel):
     @api.model
     def _grid_read_csv(self, content):
         """Return the header and an iterator over the rows of a CSV file in
-        UTF-8 or Windows-1251, separated by commas, semicolons or tabs."""
+        UTF-8, UTF-16 or Windows-1251, separated by commas, semicolons or
+        tabs."""
         try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = content.decode("cp1251")
+            text = decode_text(content)
+        except TextEncodingError as error:
+            raise UserError(
+                self.env._(
+                    "The file is neither UTF-8, UTF-16 with a byte order mark nor "
+                    "Windows-1251 text. Save it as CSV in one of these encodings."
+                )
+            ) from error
         # The header line contains no decimal commas, so the separator it uses
         # most is the file's separator.
         first_line = text.split("\n", 1)[0]

@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.misc import formatLang
 
-from ..models.grid_interaction import CHANNELS
+from ..models.grid_interaction import CHANNELS, OUTBOUND_CHANNELS
 from ..tools.xlsx_service_quality import write_service_quality_workbook
 
 # Channel of an interaction -> column of the report's form. Channels not
@@ -15,12 +15,15 @@ from ..tools.xlsx_service_quality import write_service_quality_workbook
 CHANNEL_FORM_COLUMN = {
     "office": "in_person",
     "phone_in": "telephone",
-    "phone_out": "telephone",
     "website": "internet",
     "email": "internet",
     "messenger": "internet",
     "letter": "post",
 }
+# Table 4.1 counts the requests of consumers, so the report leaves out the
+# calls that the company makes (outage notices, surveys, calls back). It also
+# leaves out interactions on the topics of those calls, whatever the channel.
+OUTBOUND_TOPIC_KINDS = ("outbound_notice", "survey")
 FORM_COLUMN_KEYS = ("in_person", "telephone", "internet", "post", "other")
 FORM_ROW_KEYS = ("all", "complaint", "service_request", "contract", "resolved")
 # States of a complaint whose answer went to the consumer.
@@ -166,6 +169,8 @@ class GridServiceQualityReport(models.TransientModel):
         )
         by_column = defaultdict(list)
         for channel, _label in CHANNELS:
+            if channel in OUTBOUND_CHANNELS:
+                continue
             by_column[self._channel_form_column(channel)].append(
                 channel_labels.get(channel, channel)
             )
@@ -181,6 +186,16 @@ class GridServiceQualityReport(models.TransientModel):
                 "Row 1 counts every interaction received in the year (by the "
                 "date of receipt in the company's time zone), cancelled ones "
                 "excluded."
+            ),
+            self.env._(
+                "No row counts the calls that the company makes itself "
+                "(channel %(channel)s) or the interactions whose topic is of the "
+                "kind Outbound Notice or Survey, because they are not requests "
+                "of consumers.",
+                channel=", ".join(
+                    channel_labels.get(channel, channel)
+                    for channel in OUTBOUND_CHANNELS
+                ),
             ),
             self.env._(
                 "Row 2 counts the interactions whose topic is of the kind "
@@ -273,6 +288,8 @@ class GridServiceQualityReport(models.TransientModel):
                     ("received_at", ">=", start),
                     ("received_at", "<", end),
                     ("state", "!=", "cancelled"),
+                    ("channel", "not in", OUTBOUND_CHANNELS),
+                    ("topic_kind", "not in", OUTBOUND_TOPIC_KINDS),
                 ],
                 ["company_id", "received_at:year", *groupby],
                 ["__count"],

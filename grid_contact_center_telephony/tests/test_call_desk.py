@@ -182,7 +182,7 @@ class TestScreenPopOutages(TelephonyCase):
 
     @users("tel_operator")
     def test_card_without_etr(self):
-        self.outage.sudo().etr = False
+        self.outage.sudo().write({"etr": False, "etr_change_reason": "Причина неясна"})
         outages = self.card()["outages"]
         self.assertEqual(outages[0]["etr"], "")
         self.assertIn("not known", outages[0]["summary"])

@@ -66,6 +66,11 @@ class GridCallbackAttempt(models.Model):
     # ------------------------------------------------------------
 
     def _post_on_interactions(self):
+        """Log each attempt as an internal note on its interaction.
+
+        A logged note needs no sender e-mail address, unlike ``message_post``,
+        so operators without an e-mail address can record their work.
+        """
         labels = dict(self._fields["result"]._description_selection(self.env))
         for attempt in self:
             body = self.env._(
@@ -73,6 +78,4 @@ class GridCallbackAttempt(models.Model):
             )
             if attempt.note:
                 body = Markup("%s<br/>%s") % (body, attempt.note)
-            attempt.interaction_id.message_post(
-                body=body, message_type="comment", subtype_xmlid="mail.mt_note"
-            )
+            attempt.interaction_id._message_log(body=body, message_type="comment")

@@ -24,6 +24,8 @@ STATES = [
 ]
 OPEN_STATES = ("new", "in_progress", "forwarded")
 SEQUENCE_CODE = "grid.interaction"
+# The Callback topic, whose answer term is the term of a callback.
+CALLBACK_TOPIC = "grid_contact_center.topic_8"
 CALLER_DATA_GROUPS = (
     "grid_contact_center.group_operator,grid_contact_center.group_dispatcher"
 )
@@ -197,11 +199,14 @@ class GridInteraction(models.Model):
             else:
                 interaction.caller_phone_warning = False
 
-    @api.depends("topic_id", "received_at", "company_id")
+    @api.depends("topic_id", "received_at", "company_id", "answered_in_contact")
     def _compute_deadline(self):
         for interaction in self:
             interaction.deadline = self._topic_deadline(
-                interaction.topic_id, interaction.received_at, interaction.company_id
+                interaction.topic_id,
+                interaction.received_at,
+                interaction.company_id,
+                interaction.answered_in_contact,
             )
 
     @api.depends("deadline", "state")
@@ -377,11 +382,22 @@ class GridInteraction(models.Model):
             )
 
     @api.model
-    def _topic_deadline(self, topic, received_at, company):
-        """Return the deadline that a topic's answer term gives, or False."""
+    def _topic_deadline(self, topic, received_at, company, answered_in_contact=False):
+        """Return the deadline that a topic's answer term gives, or False.
+
+        A term of 0 means that the question is answered during the contact
+        (reference information, readings, restoration times). A question of
+        such a topic that was not answered during the contact is due within
+        the term of the Callback topic (4 hours by default), the term in
+        which the consumer must be called back.
+        """
         if not topic or not received_at:
             return False
         amount, unit = topic._deadline_rule(company)
+        if not amount and not answered_in_contact:
+            callback_topic = self.env.ref(CALLBACK_TOPIC, raise_if_not_found=False)
+            if callback_topic and callback_topic != topic:
+                amount, unit = callback_topic.sudo()._deadline_rule(company)
         if not amount:
             return received_at
         return company._grid_deadline(received_at, amount, unit)
@@ -413,6 +429,12 @@ class GridInteraction(models.Model):
                 if "company_id" in vals
                 else interaction.company_id
             )
-            if self._topic_deadline(topic, received_at, company) != new_deadline:
+            answered_in_contact = vals.get(
+                "answered_in_contact", interaction.answered_in_contact
+            )
+            expected = self._topic_deadline(
+                topic, received_at, company, answered_in_contact
+            )
+            if expected != new_deadline:
                 manual |= interaction
         return manual

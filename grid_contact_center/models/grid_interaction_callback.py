@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .grid_callback_attempt import CALLBACK_RESULTS
+from .grid_interaction import CALLBACK_TOPIC
 
 CALLBACK_STATES = [
     ("none", "Not Needed"),
@@ -12,7 +13,6 @@ CALLBACK_STATES = [
     ("done", "Done"),
     ("cancelled", "Cancelled"),
 ]
-CALLBACK_TOPIC = "grid_contact_center.topic_8"
 CALLBACK_ACTIVITY_TYPE = "grid_contact_center.mail_activity_type_callback"
 
 

@@ -208,7 +208,10 @@ class GridDesk(models.TransientModel):
         callback_topic = self.env.ref(CALLBACK_TOPIC, raise_if_not_found=False)
         for desk in self:
             desk.deadline = interactions._topic_deadline(
-                desk.topic_id, desk.received_at, desk.company_id
+                desk.topic_id,
+                desk.received_at,
+                desk.company_id,
+                desk.answered_in_contact,
             )
             if (
                 callback_topic

@@ -1,7 +1,9 @@
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_datetime
 
 from ..tools.phone import has_caller_id, normalize_phone
 
@@ -23,6 +25,9 @@ STATES = [
     ("cancelled", "Cancelled"),
 ]
 OPEN_STATES = ("new", "in_progress", "forwarded")
+# How far ahead of the server's clock a time typed or sent by a workstation
+# or a PBX may be, for clocks that are not quite in step.
+CLOCK_SKEW = timedelta(minutes=5)
 SEQUENCE_CODE = "grid.interaction"
 # The Callback topic, whose answer term is the term of a callback.
 CALLBACK_TOPIC = "grid_contact_center.topic_8"
@@ -231,6 +236,39 @@ class GridInteraction(models.Model):
         if (operator == "=") == value:
             return overdue
         return ["!", "&", *overdue]
+
+    # ------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------
+
+    @api.constrains("received_at")
+    def _check_received_at(self):
+        latest = fields.Datetime.now() + CLOCK_SKEW
+        for interaction in self:
+            if interaction.received_at > latest:
+                raise ValidationError(
+                    self.env._(
+                        "The received time of %(number)s, %(time)s, is in the "
+                        "future. Enter the time the interaction was received.",
+                        number=interaction.name,
+                        time=format_datetime(self.env, interaction.received_at),
+                    )
+                )
+
+    @api.constrains("received_at", "deadline")
+    def _check_deadline(self):
+        for interaction in self:
+            if interaction.deadline and interaction.deadline < interaction.received_at:
+                raise ValidationError(
+                    self.env._(
+                        "The deadline of %(number)s, %(deadline)s, is before the "
+                        "interaction was received (%(received)s). Enter a later "
+                        "deadline.",
+                        number=interaction.name,
+                        deadline=format_datetime(self.env, interaction.deadline),
+                        received=format_datetime(self.env, interaction.received_at),
+                    )
+                )
 
     def _compute_appointment_count(self):
         counts = dict(

@@ -66,7 +66,7 @@ class TestCallbacks(GridContactCenterCase):
     @users("cc_operator")
     def test_reached_attempt_completes_callback(self):
         interaction = self.register()
-        called_at = datetime(2026, 11, 2, 9, 30)
+        called_at = datetime(2026, 11, 2, 7, 30)
         self.env["grid.callback.attempt"].create(
             {
                 "interaction_id": interaction.id,

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import format_datetime
+from odoo.tools import SQL, format_datetime
 
 from ..tools.phone import has_caller_id, normalize_phone
 
@@ -112,7 +112,9 @@ class GridInteraction(models.Model):
     topic_kind = fields.Selection(related="topic_id.kind", store=True, string="Kind")
     answer_script = fields.Html(related="topic_id.answer_script")
     description = fields.Text(help="What the consumer asked or reported.")
-    answer = fields.Text(help="What the consumer was told.")
+    # Tracked, so that an answer overwritten by a colleague stays in the
+    # chatter.
+    answer = fields.Text(help="What the consumer was told.", tracking=True)
     answered_in_contact = fields.Boolean(
         string="Answered During the Contact", tracking=True
     )
@@ -372,7 +374,35 @@ class GridInteraction(models.Model):
         self.write({"state": "in_progress", "answered_at": False, "closed_at": False})
 
     def action_take(self):
-        """Assign the interactions to the current user."""
+        """Assign the interactions to the current user.
+
+        The rows are locked first, so that of two operators who take the same
+        interaction at once, the second one waits for the first to commit.
+        PostgreSQL then raises a serialization failure, Odoo runs the request
+        again, and the second operator learns who has taken it.
+        """
+        if not self:
+            return
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM grid_interaction WHERE id IN %s FOR UPDATE",
+                tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset(["user_id"])
+        if not self.env.user.has_group("grid_contact_center.group_supervisor"):
+            taken = self.filtered(
+                lambda interaction: interaction.user_id
+                and interaction.user_id != self.env.user
+            )
+            if taken:
+                raise UserError(
+                    self.env._(
+                        "Interaction %(number)s is already taken by %(user)s.",
+                        number=taken[0].name,
+                        user=taken[0].user_id.sudo().name,
+                    )
+                )
         self.write({"user_id": self.env.uid})
 
     def action_view_appointments(self):

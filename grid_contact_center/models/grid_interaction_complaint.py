@@ -54,7 +54,9 @@ class GridInteraction(models.Model):
         tracking=True,
     )
     complaint_resolution = fields.Text(
-        string="Resolution", help="What the grid company did about the complaint."
+        string="Resolution",
+        tracking=True,
+        help="What the grid company did about the complaint.",
     )
     complaint_justified = fields.Selection(
         JUSTIFICATIONS, string="Complaint Was", tracking=True

@@ -28,6 +28,12 @@ _ADDRESS_NOISE = re.compile(
     re.IGNORECASE,
 )
 _NON_WORD = re.compile(r"[^\w]+")
+# Letters that start a word and run into digits, as operators type them:
+# "к2", "кв45", "д118", "ленина5". Letters after a digit stay with it, because
+# they belong to a house number ("118а", "118к2").
+# NOTE: address_search_key is stored, so a change of this normalisation
+# reaches existing service points only when their key is recomputed.
+_LETTERS_BEFORE_DIGITS = re.compile(r"\b([^\W\d_]+)(?=\d)")
 SEQUENCE_CODE = "grid.service.point"
 # Full-text configuration without stemming or stop words, so that address
 # words and numbers are matched as typed.
@@ -38,6 +44,7 @@ def address_search_key(text):
     """Reduce an address or a typed query to lower-case words without
     punctuation or the usual abbreviations."""
     text = (text or "").lower().replace("ё", "е")
+    text = _LETTERS_BEFORE_DIGITS.sub(r"\1 ", text)
     text = _ADDRESS_NOISE.sub(" ", text)
     return " ".join(_NON_WORD.sub(" ", text).split())
 

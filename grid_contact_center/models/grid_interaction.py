@@ -392,8 +392,9 @@ class GridInteraction(models.Model):
         self.invalidate_recordset(["user_id"])
         if not self.env.user.has_group("grid_contact_center.group_supervisor"):
             taken = self.filtered(
-                lambda interaction: interaction.user_id
-                and interaction.user_id != self.env.user
+                lambda interaction: (
+                    interaction.user_id and interaction.user_id != self.env.user
+                )
             )
             if taken:
                 raise UserError(

@@ -128,8 +128,9 @@ class GridInteraction(models.Model):
             # callback, so they do not change its result either.
             if reached:
                 attempts = attempts.filtered(
-                    lambda attempt, done=reached[0]: (attempt.called_at, attempt.id)
-                    <= (done.called_at, done.id)
+                    lambda attempt, done=reached[0]: (
+                        (attempt.called_at, attempt.id) <= (done.called_at, done.id)
+                    )
                 )
             interaction.callback_done_at = reached[:1].called_at
             interaction.callback_result = attempts[-1:].result

@@ -100,6 +100,9 @@ class TestCallbacks(GridContactCenterCase):
         note = interaction.message_ids.filtered(lambda message: "Busy" in message.body)
         self.assertEqual(note.author_id, operator.partner_id)
         self.assertEqual(note.subtype_id, self.env.ref("mail.mt_note"))
+        attempts.create({"interaction_id": interaction.id, "result": "reached"})
+        self.assertEqual(interaction.callback_state, "done")
+        self.assertFalse(self.callback_activities(interaction))
 
     @users("cc_operator")
     def test_failed_attempt_keeps_callback_due(self):

@@ -1,7 +1,9 @@
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, format_datetime
 
 from ..tools.phone import has_caller_id, normalize_phone
 
@@ -26,7 +28,12 @@ STATES = [
     ("cancelled", "Cancelled"),
 ]
 OPEN_STATES = ("new", "in_progress", "forwarded")
+# How far ahead of the server's clock a time typed or sent by a workstation
+# or a PBX may be, for clocks that are not quite in step.
+CLOCK_SKEW = timedelta(minutes=5)
 SEQUENCE_CODE = "grid.interaction"
+# The Callback topic, whose answer term is the term of a callback.
+CALLBACK_TOPIC = "grid_contact_center.topic_8"
 CALLER_DATA_GROUPS = (
     "grid_contact_center.group_operator,grid_contact_center.group_dispatcher"
 )
@@ -108,7 +115,9 @@ class GridInteraction(models.Model):
     topic_kind = fields.Selection(related="topic_id.kind", store=True, string="Kind")
     answer_script = fields.Html(related="topic_id.answer_script")
     description = fields.Text(help="What the consumer asked or reported.")
-    answer = fields.Text(help="What the consumer was told.")
+    # Tracked, so that an answer overwritten by a colleague stays in the
+    # chatter.
+    answer = fields.Text(help="What the consumer was told.", tracking=True)
     answered_in_contact = fields.Boolean(
         string="Answered During the Contact", tracking=True
     )
@@ -200,11 +209,14 @@ class GridInteraction(models.Model):
             else:
                 interaction.caller_phone_warning = False
 
-    @api.depends("topic_id", "received_at", "company_id")
+    @api.depends("topic_id", "received_at", "company_id", "answered_in_contact")
     def _compute_deadline(self):
         for interaction in self:
             interaction.deadline = self._topic_deadline(
-                interaction.topic_id, interaction.received_at, interaction.company_id
+                interaction.topic_id,
+                interaction.received_at,
+                interaction.company_id,
+                interaction.answered_in_contact,
             )
 
     @api.depends("deadline", "state")
@@ -229,6 +241,39 @@ class GridInteraction(models.Model):
         if (operator == "=") == value:
             return overdue
         return ["!", "&", *overdue]
+
+    # ------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------
+
+    @api.constrains("received_at")
+    def _check_received_at(self):
+        latest = fields.Datetime.now() + CLOCK_SKEW
+        for interaction in self:
+            if interaction.received_at > latest:
+                raise ValidationError(
+                    self.env._(
+                        "The received time of %(number)s, %(time)s, is in the "
+                        "future. Enter the time the interaction was received.",
+                        number=interaction.name,
+                        time=format_datetime(self.env, interaction.received_at),
+                    )
+                )
+
+    @api.constrains("received_at", "deadline")
+    def _check_deadline(self):
+        for interaction in self:
+            if interaction.deadline and interaction.deadline < interaction.received_at:
+                raise ValidationError(
+                    self.env._(
+                        "The deadline of %(number)s, %(deadline)s, is before the "
+                        "interaction was received (%(received)s). Enter a later "
+                        "deadline.",
+                        number=interaction.name,
+                        deadline=format_datetime(self.env, interaction.deadline),
+                        received=format_datetime(self.env, interaction.received_at),
+                    )
+                )
 
     def _compute_appointment_count(self):
         counts = dict(
@@ -332,7 +377,36 @@ class GridInteraction(models.Model):
         self.write({"state": "in_progress", "answered_at": False, "closed_at": False})
 
     def action_take(self):
-        """Assign the interactions to the current user."""
+        """Assign the interactions to the current user.
+
+        The rows are locked first, so that of two operators who take the same
+        interaction at once, the second one waits for the first to commit.
+        PostgreSQL then raises a serialization failure, Odoo runs the request
+        again, and the second operator learns who has taken it.
+        """
+        if not self:
+            return
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM grid_interaction WHERE id IN %s FOR UPDATE",
+                tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset(["user_id"])
+        if not self.env.user.has_group("grid_contact_center.group_supervisor"):
+            taken = self.filtered(
+                lambda interaction: (
+                    interaction.user_id and interaction.user_id != self.env.user
+                )
+            )
+            if taken:
+                raise UserError(
+                    self.env._(
+                        "Interaction %(number)s is already taken by %(user)s.",
+                        number=taken[0].name,
+                        user=taken[0].user_id.sudo().name,
+                    )
+                )
         self.write({"user_id": self.env.uid})
 
     def action_view_appointments(self):
@@ -380,11 +454,22 @@ class GridInteraction(models.Model):
             )
 
     @api.model
-    def _topic_deadline(self, topic, received_at, company):
-        """Return the deadline that a topic's answer term gives, or False."""
+    def _topic_deadline(self, topic, received_at, company, answered_in_contact=False):
+        """Return the deadline that a topic's answer term gives, or False.
+
+        A term of 0 means that the question is answered during the contact
+        (reference information, readings, restoration times). A question of
+        such a topic that was not answered during the contact is due within
+        the term of the Callback topic (4 hours by default), the term in
+        which the consumer must be called back.
+        """
         if not topic or not received_at:
             return False
         amount, unit = topic._deadline_rule(company)
+        if not amount and not answered_in_contact:
+            callback_topic = self.env.ref(CALLBACK_TOPIC, raise_if_not_found=False)
+            if callback_topic and callback_topic != topic:
+                amount, unit = callback_topic.sudo()._deadline_rule(company)
         if not amount:
             return received_at
         return company._grid_deadline(received_at, amount, unit)
@@ -416,6 +501,12 @@ class GridInteraction(models.Model):
                 if "company_id" in vals
                 else interaction.company_id
             )
-            if self._topic_deadline(topic, received_at, company) != new_deadline:
+            answered_in_contact = vals.get(
+                "answered_in_contact", interaction.answered_in_contact
+            )
+            expected = self._topic_deadline(
+                topic, received_at, company, answered_in_contact
+            )
+            if expected != new_deadline:
                 manual |= interaction
         return manual

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .grid_callback_attempt import CALLBACK_RESULTS
+from .grid_interaction import CALLBACK_TOPIC
 
 CALLBACK_STATES = [
     ("none", "Not Needed"),
@@ -12,7 +13,6 @@ CALLBACK_STATES = [
     ("done", "Done"),
     ("cancelled", "Cancelled"),
 ]
-CALLBACK_TOPIC = "grid_contact_center.topic_8"
 CALLBACK_ACTIVITY_TYPE = "grid_contact_center.mail_activity_type_callback"
 
 
@@ -71,7 +71,8 @@ class GridInteraction(models.Model):
         string="Callback Result",
         compute="_compute_callback_result",
         store=True,
-        help="Result of the latest callback attempt.",
+        help="Result of the latest callback attempt, or of the attempt that "
+        "reached the consumer when later calls were made.",
     )
     callback_missed = fields.Boolean(
         string="Callback Missed",
@@ -119,8 +120,18 @@ class GridInteraction(models.Model):
     @api.depends("callback_attempt_ids.result", "callback_attempt_ids.called_at")
     def _compute_callback_result(self):
         for interaction in self:
-            attempts = interaction.callback_attempt_ids.sorted("called_at")
+            attempts = interaction.callback_attempt_ids.sorted(
+                lambda attempt: (attempt.called_at, attempt.id)
+            )
             reached = attempts.filtered(lambda attempt: attempt.result == "reached")
+            # Calls after the one that reached the consumer do not reopen the
+            # callback, so they do not change its result either.
+            if reached:
+                attempts = attempts.filtered(
+                    lambda attempt, done=reached[0]: (
+                        (attempt.called_at, attempt.id) <= (done.called_at, done.id)
+                    )
+                )
             interaction.callback_done_at = reached[:1].called_at
             interaction.callback_result = attempts[-1:].result
 

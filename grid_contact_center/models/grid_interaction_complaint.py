@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 ANSWER_CHANNELS = [
     ("phone", "Telephone"),
@@ -53,7 +54,9 @@ class GridInteraction(models.Model):
         tracking=True,
     )
     complaint_resolution = fields.Text(
-        string="Resolution", help="What the grid company did about the complaint."
+        string="Resolution",
+        tracking=True,
+        help="What the grid company did about the complaint.",
     )
     complaint_justified = fields.Selection(
         JUSTIFICATIONS, string="Complaint Was", tracking=True
@@ -104,6 +107,34 @@ class GridInteraction(models.Model):
                         "%(fields)s.",
                         number=interaction.name,
                         fields=", ".join(missing),
+                    )
+                )
+
+    @api.constrains("complaint_answer_date", "received_at")
+    def _check_complaint_answer_date(self):
+        today = fields.Date.context_today(self)
+        for interaction in self:
+            answer_date = interaction.complaint_answer_date
+            if not answer_date:
+                continue
+            if answer_date > today:
+                raise ValidationError(
+                    self.env._(
+                        "The answer date of complaint %(number)s, %(date)s, is in "
+                        "the future. Enter the date the answer was sent.",
+                        number=interaction.name,
+                        date=format_date(self.env, answer_date),
+                    )
+                )
+            received = fields.Date.context_today(self, interaction.received_at)
+            if answer_date < received:
+                raise ValidationError(
+                    self.env._(
+                        "The answer date of complaint %(number)s, %(date)s, is "
+                        "before the complaint was received on %(received)s.",
+                        number=interaction.name,
+                        date=format_date(self.env, answer_date),
+                        received=format_date(self.env, received),
                     )
                 )
 

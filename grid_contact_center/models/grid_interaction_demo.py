@@ -225,6 +225,8 @@ class GridInteraction(models.Model):
                     _attempt(interaction, user, first, "no_answer", "Не отвечает.")
                 )
                 first += timedelta(hours=rng.choice([1, 5]))
+            # Attempts in the future are rejected.
+            first = min(first, now)
             attempts.append(_attempt(interaction, user, first, "reached", ""))
         if attempts:
             self.env["grid.callback.attempt"].with_context(

@@ -644,17 +644,18 @@ class GridOutage(models.Model):
         others.interaction_ids.sudo().write({"outage_id": target.id})
         others.write({"state": "cancelled"})
 
+        # Logged notes need no sender e-mail address, unlike message_post.
         for outage in others:
-            outage.message_post(
+            outage._message_log(
                 body=self.env._("Merged into outage %(outage)s.", outage=target.name),
-                subtype_xmlid="mail.mt_note",
+                message_type="comment",
             )
-        target.message_post(
+        target._message_log(
             body=self.env._(
                 "Outages %(outages)s merged into this one.",
                 outages=", ".join(others.mapped("name")),
             ),
-            subtype_xmlid="mail.mt_note",
+            message_type="comment",
         )
 
         return {
@@ -1055,13 +1056,13 @@ class GridOutage(models.Model):
         for outage in self:
             count = outage._reliability_breach_count(now)
             if count and not outage.reliability_breach_count:
-                outage.message_post(
+                outage._message_log(
                     body=self.env._(
                         "The interruption exceeds the reliability limit of "
                         "%(count)s service points.",
                         count=count,
                     ),
-                    subtype_xmlid="mail.mt_note",
+                    message_type="comment",
                 )
             outage.write(
                 {"reliability_breach_count": count, "reliability_checked_at": now}

@@ -28,6 +28,12 @@ _ADDRESS_NOISE = re.compile(
     re.IGNORECASE,
 )
 _NON_WORD = re.compile(r"[^\w]+")
+# Letters that start a word and run into digits, as operators type them:
+# "к2", "кв45", "д118", "ленина5". Letters after a digit stay with it, because
+# they belong to a house number ("118а", "118к2").
+# NOTE: address_search_key is stored, so a change of this normalisation
+# reaches existing service points only when their key is recomputed.
+_LETTERS_BEFORE_DIGITS = re.compile(r"\b([^\W\d_]+)(?=\d)")
 SEQUENCE_CODE = "grid.service.point"
 # Full-text configuration without stemming or stop words, so that address
 # words and numbers are matched as typed.
@@ -38,6 +44,7 @@ def address_search_key(text):
     """Reduce an address or a typed query to lower-case words without
     punctuation or the usual abbreviations."""
     text = (text or "").lower().replace("ё", "е")
+    text = _LETTERS_BEFORE_DIGITS.sub(r"\1 ", text)
     text = _ADDRESS_NOISE.sub(" ", text)
     return " ".join(_NON_WORD.sub(" ", text).split())
 
@@ -242,7 +249,7 @@ class GridServicePoint(models.Model):
         return address_tsquery(text, prefix=True)
 
     @api.model
-    def find_by_address(self, text, limit=20):
+    def find_by_address(self, text, limit=20, company=None):
         """Return the service points whose address contains every word of
         ``text``, best match first.
 
@@ -253,30 +260,31 @@ class GridServicePoint(models.Model):
         address with the typed words in the typed order comes first, then
         one with the typed numbers in the typed order (house 81, apartment
         24 before house 24, apartment 81), then the shortest. Record rules
-        apply.
+        apply, and ``company`` limits the result to its service points.
         """
         exact = address_tsquery(text)
         if not exact:
             return self.browse()
+        company_domain = [("company_id", "=", company.id)] if company else []
         same = self.search_fetch(
-            [("address_search_key", "=", address_search_key(text))],
+            [("address_search_key", "=", address_search_key(text)), *company_domain],
             ["partner_id", "full_address"],
             limit=limit,
             order="id",
         )
         if same:
             return same
-        points = self._find_by_address(text, exact, limit)
+        points = self._find_by_address(text, exact, limit, company_domain)
         prefix = address_tsquery(text, prefix=True)
         if not points and prefix != exact:
-            points = self._find_by_address(text, prefix, limit)
+            points = self._find_by_address(text, prefix, limit, company_domain)
         return points
 
     @api.model
-    def _find_by_address(self, text, tsquery, limit):
+    def _find_by_address(self, text, tsquery, limit, domain=()):
         key = address_search_key(text)
         numbers = " ".join(word for word in key.split() if _has_digit(word))
-        query = self._search([])
+        query = self._search(list(domain))
         address = self._field_to_sql(self._table, "address_search_key", query)
         query.add_where(
             SQL(

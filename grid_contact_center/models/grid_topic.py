@@ -50,8 +50,9 @@ class GridTopic(models.Model):
     kind = fields.Selection(TOPIC_KINDS, required=True, default="information")
     deadline_amount = fields.Integer(
         string="Answer Within",
-        help="Length of the answer term; 0 means the answer is due during the "
-        "contact itself.",
+        help="Length of the answer term. 0 means the answer is due during the "
+        "contact itself; a question left open is then due within the term of the "
+        "Callback topic.",
     )
     deadline_unit = fields.Selection(DEADLINE_UNITS, default="calendar_days")
     routing = fields.Selection(

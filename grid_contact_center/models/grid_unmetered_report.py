@@ -212,7 +212,7 @@ class GridUnmeteredReport(models.Model):
             interaction = report.interaction_id.sudo()
             summary = report._outcome_summary()
             interaction.write({"answer": summary})
-            interaction.message_post(body=summary, subtype_xmlid="mail.mt_note")
+            interaction._message_log(body=summary, message_type="comment")
             if report.notify_reporter:
                 interaction.activity_schedule(
                     "grid_contact_center.mail_activity_type_tell_reporter",

@@ -1,5 +1,7 @@
 from datetime import datetime, timedelta
 
+from freezegun import freeze_time
+
 from odoo.fields import Command
 
 from .common import GridContactCenterCase
@@ -196,13 +198,19 @@ class GridOutageCase(GridContactCenterCase):
     def _report(self, point, minutes=0, topic=None, env=None, **values):
         """Register a report from ``point`` ``minutes`` after NOW, as the
         current user unless ``env`` is given."""
-        return (env or self.env)["grid.interaction"].create(
-            {
-                "channel": "phone_in",
-                "partner_id": point.partner_id.id,
-                "service_point_id": point.id,
-                "topic_id": (topic or self.topic_outage).id,
-                "received_at": NOW + timedelta(minutes=minutes),
-                **values,
-            }
-        )
+        received_at = NOW + timedelta(minutes=minutes)
+        # The report is registered when it arrives, because the register
+        # rejects received times in the future.
+        with freeze_time(max(received_at, NOW)):
+            report = (env or self.env)["grid.interaction"].create(
+                {
+                    "channel": "phone_in",
+                    "partner_id": point.partner_id.id,
+                    "service_point_id": point.id,
+                    "topic_id": (topic or self.topic_outage).id,
+                    "received_at": received_at,
+                    **values,
+                }
+            )
+            report.flush_recordset()
+        return report

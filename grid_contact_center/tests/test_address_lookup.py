@@ -66,3 +66,38 @@ class TestAddressLookup(GridContactCenterCase):
     def test_code_found_by_name_search(self):
         found = self.env["grid.service.point"].name_search("SP-TEST-0001")
         self.assertEqual([row[0] for row in found], [self.service_point.id])
+
+    @users("cc_operator")
+    def test_shorthand_glued_to_numbers(self):
+        points = self.env["grid.service.point"].sudo()
+        values = {"settlement_id": self.settlement.id}
+        building = points.create(
+            {
+                **values,
+                "street": "ул. Морская",
+                "house": "118",
+                "building": "2",
+                "apartment": "45",
+            }
+        )
+        flat = points.create(
+            {**values, "street": "ул. Липовая", "house": "5", "apartment": "14"}
+        )
+        cases = [
+            ("морская 118 к2", building),
+            ("морская 118 кв45", building),
+            ("морская д118", building),
+            ("проспект морская 118 к2 кв45", building),
+            ("морская д.118 корп.2 кв.45", building),
+            ("липовая5 14", flat),
+            ("липовая д5 кв14", flat),
+        ]
+        lookup = self.env["grid.service.point"]
+        for query, expected in cases:
+            with self.subTest(query=query):
+                self.assertIn(expected, lookup.find_by_address(query))
+
+    def test_house_letter_stays_with_number(self):
+        self.assertEqual(address_tsquery("Морская 118а"), "морская & 118а")
+        self.assertEqual(address_tsquery("Морская 118к2"), "морская & 118к2")
+        self.assertEqual(address_tsquery("морская к2 кв45"), "морская & 2 & 45")

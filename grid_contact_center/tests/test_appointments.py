@@ -7,7 +7,7 @@ from freezegun import freeze_time
 import odoo
 from odoo import Command
 from odoo.exceptions import ValidationError
-from odoo.tests import BaseCase, users
+from odoo.tests import BaseCase, new_test_user, users
 from odoo.tests.common import get_db_name
 
 from .common import GridContactCenterCase
@@ -167,6 +167,34 @@ class TestAppointments(GridContactCenterCase):
         booking.slot_ids[0].action_book()
         self.assertEqual(interaction.appointment_ids.slot_start, MONDAY_NINE)
         self.assertEqual(interaction.appointment_count, 1)
+
+    def test_booking_noted_without_email(self):
+        operator = new_test_user(
+            self.env,
+            "cc_operator_no_email",
+            groups="grid_contact_center.group_operator",
+            email=False,
+        )
+        interaction = (
+            self.env["grid.interaction"]
+            .with_user(operator)
+            .create({"partner_id": self.consumer.id, "topic_id": self.topic_info.id})
+        )
+        booking = (
+            self.env["grid.appointment.booking"]
+            .with_user(operator)
+            .with_context(
+                default_partner_id=self.consumer.id,
+                default_interaction_id=interaction.id,
+            )
+            .create({"office_id": self.office.id, "day": date(2026, 11, 2)})
+        )
+        booking.slot_ids[0].action_book()
+        self.assertEqual(interaction.appointment_ids.slot_start, MONDAY_NINE)
+        notes = interaction.message_ids.filtered(
+            lambda message: message.author_id == operator.partner_id
+        )
+        self.assertTrue(notes)
 
 
 class TestAppointmentConcurrency(BaseCase):

@@ -2,7 +2,7 @@ from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
-from odoo.tests import users
+from odoo.tests import new_test_user, users
 
 from .common import GridContactCenterCase
 
@@ -66,7 +66,7 @@ class TestCallbacks(GridContactCenterCase):
     @users("cc_operator")
     def test_reached_attempt_completes_callback(self):
         interaction = self.register()
-        called_at = datetime(2026, 11, 2, 9, 30)
+        called_at = datetime(2026, 11, 2, 7, 30)
         self.env["grid.callback.attempt"].create(
             {
                 "interaction_id": interaction.id,
@@ -82,6 +82,27 @@ class TestCallbacks(GridContactCenterCase):
         self.assertFalse(interaction.callback_missed)
         bodies = interaction.message_ids.mapped("body")
         self.assertTrue(any("Told the office hours" in body for body in bodies))
+
+    def test_attempt_logged_without_email(self):
+        operator = new_test_user(
+            self.env,
+            "cc_operator_no_email",
+            groups="grid_contact_center.group_operator",
+            email=False,
+        )
+        self.assertFalse(operator.email)
+        interaction = self.register(user_id=operator.id).with_user(operator)
+        attempts = self.env["grid.callback.attempt"].with_user(operator)
+        attempt = attempts.create(
+            {"interaction_id": interaction.id, "result": "no_answer", "note": "Busy"}
+        )
+        self.assertEqual(attempt.user_id, operator)
+        note = interaction.message_ids.filtered(lambda message: "Busy" in message.body)
+        self.assertEqual(note.author_id, operator.partner_id)
+        self.assertEqual(note.subtype_id, self.env.ref("mail.mt_note"))
+        attempts.create({"interaction_id": interaction.id, "result": "reached"})
+        self.assertEqual(interaction.callback_state, "done")
+        self.assertFalse(self.callback_activities(interaction))
 
     @users("cc_operator")
     def test_failed_attempt_keeps_callback_due(self):

@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
 
@@ -287,12 +287,13 @@ class TestDashboardTour(HttpCase):
         )
         consumer = self.env["res.partner"].create({"name": "Проверка панели"})
         interactions = self.env["grid.interaction"].with_company(company)
-        now = datetime.now()
-        for channel, deadline in (("phone_in", None), ("email", datetime(2000, 1, 1))):
+        received_at = datetime.now() - timedelta(hours=2)
+        overdue_deadline = received_at + timedelta(hours=1)
+        for channel, deadline in (("phone_in", None), ("email", overdue_deadline)):
             interactions.create(
                 {
                     "channel": channel,
-                    "received_at": now,
+                    "received_at": received_at,
                     "partner_id": consumer.id,
                     "company_id": company.id,
                     "user_id": False,

@@ -1,5 +1,7 @@
 from datetime import datetime
 
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, users
@@ -199,3 +201,41 @@ class TestDeadlines(GridContactCenterCase):
         self.assertTrue(late.is_overdue)
         not_overdue = self.env["grid.interaction"].search([("is_overdue", "=", False)])
         self.assertIn(answered, not_overdue)
+
+    @freeze_time("2026-11-02 08:00:00")
+    @users("cc_operator")
+    def test_immediate_topic_due_by_callback_term(self):
+        # Topic 1.4 has a term of 0 because it is answered during the
+        # contact. A question left open is due with its callback, 4 hours
+        # after reception.
+        received_at = datetime(2026, 11, 2, 7, 0)
+        self.assertEqual(self.topic_info._deadline_rule(self.company)[0], 0)
+        open_question = self.env["grid.interaction"].create(
+            {
+                "channel": "phone_in",
+                "received_at": received_at,
+                "topic_id": self.topic_info.id,
+            }
+        )
+        self.assertEqual(open_question.deadline, datetime(2026, 11, 2, 11, 0))
+        self.assertEqual(open_question.deadline, open_question.callback_due)
+        self.assertFalse(open_question.is_overdue)
+        overdue = self.env["grid.interaction"].search([("is_overdue", "=", True)])
+        self.assertNotIn(open_question, overdue)
+
+        answered = self.env["grid.interaction"].create(
+            {
+                "channel": "phone_in",
+                "received_at": received_at,
+                "topic_id": self.topic_info.id,
+                "answered_in_contact": True,
+            }
+        )
+        self.assertEqual(answered.deadline, received_at)
+
+        desk = Form(self.env["grid.desk"])
+        desk.received_at = received_at
+        desk.topic_id = self.topic_info
+        self.assertEqual(desk.deadline, open_question.deadline)
+        desk.answered_in_contact = True
+        self.assertEqual(desk.deadline, received_at)

@@ -251,3 +251,9 @@ class TestDesk(GridContactCenterCase):
         desk.caller_phone = "+7 999 765-43-21"
         self.assertEqual(desk.partner_id, self.consumer)
         self.assertEqual(desk.service_point_id, dacha)
+
+    @users("cc_operator")
+    def test_account_number_with_spaces(self):
+        desk = self.desk()
+        desk.account_query = "390 012 345"
+        self.assertEqual(desk.partner_id, self.consumer)

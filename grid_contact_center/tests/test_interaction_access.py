@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import users
 
 from .common import GridContactCenterCase
@@ -34,6 +34,36 @@ class TestInteractionAccess(GridContactCenterCase):
         interaction = self.unassigned.with_user(self.env.user)
         interaction.description = "Taken over"
         self.assertEqual(interaction.description, "Taken over")
+
+    @users("cc_operator_2")
+    def test_take_of_taken_names_holder(self):
+        interaction = self.own.with_user(self.env.user)
+        with self.assertRaisesRegex(UserError, "already taken by cc_operator"):
+            interaction.action_take()
+        self.assertEqual(interaction.user_id, self.operator)
+
+    @users("cc_supervisor")
+    def test_supervisor_takes_over(self):
+        interaction = self.own.with_user(self.env.user)
+        interaction.action_take()
+        self.assertEqual(interaction.user_id, self.supervisor)
+
+    @users("cc_operator")
+    def test_answer_changes_tracked(self):
+        interaction = self.own.with_user(self.env.user)
+        interaction.answer = "Ответ оператора"
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        interaction.answer = "Ответ старшего"
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        values = interaction.sudo().message_ids.tracking_value_ids.filtered(
+            lambda value: value.field_id.name == "answer"
+        )
+        replaced = values.filtered(
+            lambda value: value.new_value_text == "Ответ старшего"
+        )
+        self.assertEqual(replaced.old_value_text, "Ответ оператора")
 
     @users("cc_operator")
     def test_operator_cannot_delete(self):

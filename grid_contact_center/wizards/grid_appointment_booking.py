@@ -110,13 +110,14 @@ class GridAppointmentBooking(models.TransientModel):
         if self.interaction_id:
             timezone = self.office_id._timezone()
             local = pytz.utc.localize(start).astimezone(timezone)
-            self.interaction_id.message_post(
+            # A logged note needs no sender e-mail address, unlike message_post.
+            self.interaction_id._message_log(
                 body=self.env._(
                     "Office visit booked: %(office)s, %(time)s.",
                     office=self.office_id.display_name,
                     time=local.strftime("%d.%m.%Y %H:%M"),
                 ),
-                subtype_xmlid="mail.mt_note",
+                message_type="comment",
             )
         return appointment
 

@@ -14,6 +14,16 @@ from ..tools.phone import is_mobile, normalize_phone
 MAX_CANDIDATES = 20
 
 
+def account_search_key(text):
+    """Return the account numbers that a typed ``text`` may stand for: as
+    typed, and without the spaces that operators put between digit groups
+    ("390 010 001")."""
+    typed = (text or "").strip()
+    if not typed:
+        return []
+    return list(dict.fromkeys([typed, "".join(typed.split())]))
+
+
 class GridDesk(models.TransientModel):
     """The operator's desk: find the caller, then register the interaction.
 
@@ -46,27 +56,37 @@ class GridDesk(models.TransientModel):
     address_query = fields.Char(
         string="Address", help="Words of the address in any order: lenina 5 14."
     )
+    # The searches run as the operator (compute_sudo=False), so that record
+    # rules hide the consumers and service points that the operator may not
+    # read.
     match_partner_ids = fields.Many2many(
         "res.partner",
         "grid_desk_match_partner_rel",
         string="Consumers Found",
         compute="_compute_matches",
         store=True,
+        compute_sudo=False,
     )
-    match_count = fields.Integer(compute="_compute_matches", store=True)
-    searched = fields.Boolean(compute="_compute_matches", store=True)
+    match_count = fields.Integer(
+        compute="_compute_matches", store=True, compute_sudo=False
+    )
+    searched = fields.Boolean(
+        compute="_compute_matches", store=True, compute_sudo=False
+    )
     partner_id = fields.Many2one(
         "res.partner",
         string="Consumer",
         compute="_compute_matches",
         store=True,
         readonly=False,
+        compute_sudo=False,
     )
     service_point_id = fields.Many2one(
         "grid.service.point",
         compute="_compute_service_point_id",
         store=True,
         readonly=False,
+        compute_sudo=False,
     )
     partner_account_number = fields.Char(
         string="Consumer's Account Number", related="partner_id.account_number"
@@ -122,7 +142,7 @@ class GridDesk(models.TransientModel):
         for desk in self:
             desk.caller_phone_warning = desk._phone_warning()
 
-    @api.depends("caller_phone", "account_query", "address_query")
+    @api.depends("caller_phone", "account_query", "address_query", "company_id")
     def _compute_matches(self):
         for desk in self:
             partners, searched = desk._find_consumers()
@@ -134,19 +154,25 @@ class GridDesk(models.TransientModel):
             elif searched or not desk.partner_id:
                 desk.partner_id = desk.partner_id & partners
 
-    @api.depends("partner_id", "address_query", "caller_phone")
+    @api.depends("partner_id", "address_query", "caller_phone", "company_id")
     def _compute_service_point_id(self):
         for desk in self:
             if not desk.partner_id:
                 desk.service_point_id = False
                 continue
-            if desk.service_point_id.partner_id == desk.partner_id:
+            if (
+                desk.service_point_id.partner_id == desk.partner_id
+                and desk.service_point_id.company_id == desk.company_id
+            ):
                 continue
-            points = desk.partner_id.service_point_ids
+            # A consumer without a company may have points in several.
+            points = desk.partner_id.service_point_ids.filtered(
+                lambda point, company=desk.company_id: point.company_id == company
+            )
             # A point is told by the address typed or by its own phone.
             if desk.address_query:
                 found = self.env["grid.service.point"].find_by_address(
-                    desk.address_query, limit=MAX_CANDIDATES
+                    desk.address_query, limit=MAX_CANDIDATES, company=desk.company_id
                 )
                 points = (found & points) or points
             if len(points) > 1 and desk.caller_phone:
@@ -182,7 +208,10 @@ class GridDesk(models.TransientModel):
         callback_topic = self.env.ref(CALLBACK_TOPIC, raise_if_not_found=False)
         for desk in self:
             desk.deadline = interactions._topic_deadline(
-                desk.topic_id, desk.received_at, desk.company_id
+                desk.topic_id,
+                desk.received_at,
+                desk.company_id,
+                desk.answered_in_contact,
             )
             if (
                 callback_topic
@@ -290,7 +319,9 @@ class GridDesk(models.TransientModel):
 
         Each filled field gives a set of consumers. Those found by every
         field win; when the fields disagree (a caller from a neighbour's
-        phone), all consumers found are offered.
+        phone), all consumers found are offered. Only consumers of the
+        desk's company and shared ones that the current user may read are
+        found.
         """
         self.ensure_one()
         partners = self.env["res.partner"]
@@ -300,16 +331,20 @@ class GridDesk(models.TransientModel):
                 self.caller_phone, company=self.company_id
             )
             found.append(rows.partner_id)
-        if self.account_query and self.account_query.strip():
+        account = account_search_key(self.account_query)
+        if account:
             found.append(
                 partners.search(
-                    [("account_number", "=", self.account_query.strip())],
+                    [
+                        ("account_number", "in", account),
+                        ("company_id", "in", [False, self.company_id.id]),
+                    ],
                     limit=MAX_CANDIDATES,
                 )
             )
         if self.address_query and self.address_query.strip():
             points = self.env["grid.service.point"].find_by_address(
-                self.address_query, limit=MAX_CANDIDATES
+                self.address_query, limit=MAX_CANDIDATES, company=self.company_id
             )
             found.append(points.partner_id)
         if not found:

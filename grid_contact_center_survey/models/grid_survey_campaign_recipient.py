@@ -125,12 +125,14 @@ class GridSurveyCampaignRecipient(models.Model):
             recipients = self.filtered(lambda r, c=campaign: r.campaign_id == c)
             survey = campaign.survey_id.sudo()
             if not survey._grid_is_sendable():
-                campaign.message_post(
+                # A logged note needs no sender e-mail address.
+                campaign._message_log(
                     body=self.env._(
                         "Sending stopped: survey %(survey)s can no longer be sent "
                         "to consumers.",
                         survey=survey.title,
-                    )
+                    ),
+                    message_type="comment",
                 )
                 campaign.action_cancel()
                 continue

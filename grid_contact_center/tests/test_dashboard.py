@@ -158,7 +158,7 @@ class TestDashboard(GridContactCenterCase):
     def test_outgoing_calls_not_received(self):
         self._make(
             "phone_out",
-            datetime(2026, 3, 18, 9, 30),
+            datetime(2026, 3, 18, 8, 30),
             self.env.ref("grid_contact_center.topic_6"),
             outage_id=self.outage.id,
         )

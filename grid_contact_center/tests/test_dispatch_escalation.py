@@ -77,9 +77,10 @@ class TestDispatchEscalation(GridOutageCase):
     @users("cc_operator")
     def test_suspected_outage_escalated(self):
         first = self._report(self.service_point)
+        # The second report, two minutes later, makes the suspected outage.
         self._report(self.point_a2, minutes=2)
         outage = first.outage_id
-        self._run_scheduler(16)
+        self._run_scheduler(18)
         self.assertFalse(self._activities(first, self.escalation_type))
         self.assertEqual(
             self._activities(outage, self.escalation_type).user_id, self.supervisor

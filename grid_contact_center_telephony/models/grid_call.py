@@ -320,10 +320,11 @@ class GridCall(models.Model):
 
     def _grid_outage_cards(self, points):
         """Return the active outages at the service points as the caller's
-        card shows them: the number, the estimated restoration time in the
-        agent's time zone and the summary that the agent reads out."""
+        card shows them: the number, the estimated restoration time and the
+        summary that the agent reads out. Both give the time in the company's
+        time zone, where the caller lives, whatever the agent's."""
         outages = self.env["grid.outage"]._active_for_service_points(points)
-        timezone = self.env.user.tz or self.company_id._grid_timezone().zone
+        timezone = self.company_id._grid_timezone().zone
         return [
             {
                 "id": outage.id,
@@ -362,10 +363,11 @@ class GridCall(models.Model):
         results = [None] * len(raw_events)
         valid = []
         seen = set()
+        now = fields.Datetime.now()
         for index, raw in enumerate(raw_events):
             event_id = raw.get("event_id") if isinstance(raw, dict) else None
             try:
-                event = validate_event(raw)
+                event = validate_event(raw, now)
             except EventError as error:
                 _logger.warning(
                     "Provider %s: call event %r rejected: %s",

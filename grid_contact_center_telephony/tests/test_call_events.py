@@ -110,12 +110,14 @@ class TestCallEvents(TelephonyCase):
                 {**good, "event_id": "bad-6", "recording_url": "javascript:alert(1)"},
                 {**good, "event_id": ""},
                 "not an object",
+                {**good, "event_id": "bad-9", "occurred_at": "2099-01-01T00:00:00Z"},
                 good,
             ]
         )
         self.assertEqual(
-            [r["status"] for r in results], ["rejected"] * 8 + ["accepted"]
+            [r["status"] for r in results], ["rejected"] * 9 + ["accepted"]
         )
+        self.assertIn("ahead of the server's clock", results[8]["error"])
         self.assertIn("no UTC offset", results[0]["error"])
         self.assertIn("type", results[1]["error"])
         self.assertIn("direction", results[2]["error"])

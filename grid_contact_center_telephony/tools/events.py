@@ -14,6 +14,8 @@ MAX_ID_LENGTH = 200
 MAX_TEXT_LENGTH = 200
 MAX_URL_LENGTH = 2000
 MAX_SECONDS = 7 * 24 * 3600
+# How far ahead of the server's clock an event may be dated, as for signatures.
+MAX_SECONDS_AHEAD = 300
 MAX_EVENTS = 500
 MAX_BODY_BYTES = 1024 * 1024
 TEXT_FIELDS = (
@@ -85,8 +87,13 @@ def _seconds(event: dict, field: str):
     return int(round(value))
 
 
-def validate_event(event) -> dict:
-    """Check one event and return its clean fields; raise EventError."""
+def validate_event(event, now=None) -> dict:
+    """Check one event and return its clean fields; raise EventError.
+
+    `now` is the server's time, naive UTC; an event dated more than
+    MAX_SECONDS_AHEAD after it is refused, so that a PBX with a wrong clock
+    cannot put calls at the top of the log for years to come.
+    """
     if not isinstance(event, dict):
         raise EventError("event: must be a JSON object")
     clean = {
@@ -100,6 +107,13 @@ def validate_event(event) -> dict:
         )
     clean["type"] = kind
     clean["occurred_at"] = parse_time(event.get("occurred_at"))
+    now = now or datetime.now(timezone.utc).replace(tzinfo=None)
+    ahead = (clean["occurred_at"] - now).total_seconds()
+    if ahead > MAX_SECONDS_AHEAD:
+        raise EventError(
+            f"occurred_at: {event['occurred_at'][:40]!r} is {int(ahead)} s ahead of "
+            f"the server's clock; at most {MAX_SECONDS_AHEAD} s are accepted"
+        )
     direction = event.get("direction") or ""
     if direction and direction not in DIRECTIONS:
         raise EventError(

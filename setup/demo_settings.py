@@ -1,8 +1,9 @@
 """Make a new demo database look like a Russian grid company's: Russian for
-the administrator and the company, the Moscow time zone, the company in Russia
-with roubles. The demo's notice campaigns, written while the addons were
-installed in English, get their texts again in Russian. The sample surveys of
-Odoo's survey addon are archived, so that only the grid company's remain.
+the staff and the company, the Moscow time zone, the company in Russia
+with roubles. The demo's notice campaigns and callback activities, written
+while the addons were installed in English, get their texts again in
+Russian. The sample surveys of Odoo's survey addon are archived, so that only
+the grid company's remain.
 
 Usage: python setup/demo_settings.py -c ODOO_CONF -d DATABASE
 """
@@ -25,6 +26,21 @@ def main(argv):
         company.write({"country_id": env.ref("base.ru").id, "currency_id": rouble.id})
         company.partner_id.lang = "ru_RU"
         env.ref("base.user_admin").write({"lang": "ru_RU", "tz": "Europe/Moscow"})
+        staff = env["res.users"].search([("share", "=", False)])
+        staff.write({"lang": "ru_RU"})
+        callbacks = env["mail.activity"].search(
+            [
+                ("res_model", "=", "grid.interaction"),
+                (
+                    "activity_type_id",
+                    "=",
+                    env.ref("grid_contact_center.mail_activity_type_callback").id,
+                ),
+            ]
+        )
+        for activity in callbacks:
+            interaction = env["grid.interaction"].browse(activity.res_id)
+            activity.summary = interaction._callback_summary(activity.user_id)
         for campaign in env["grid.notice.campaign"].search(
             [("outage_id", "!=", False)]
         ):

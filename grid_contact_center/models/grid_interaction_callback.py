@@ -254,7 +254,7 @@ class GridInteraction(models.Model):
                             "res_model_id": model_id,
                             "res_id": interaction.id,
                             "activity_type_id": activity_type.id,
-                            "summary": interaction._callback_summary(),
+                            "summary": interaction._callback_summary(user),
                             "date_deadline": deadline,
                             "user_id": user.id,
                             "automated": True,
@@ -265,7 +265,7 @@ class GridInteraction(models.Model):
                         {
                             "user_id": user.id,
                             "date_deadline": deadline,
-                            "summary": interaction._callback_summary(),
+                            "summary": interaction._callback_summary(user),
                         }
                     )
             elif activity and interaction.callback_state == "done":
@@ -298,10 +298,13 @@ class GridInteraction(models.Model):
             else fields.Date.context_today(self)
         )
 
-    def _callback_summary(self):
+    def _callback_summary(self, user):
+        """The summary of the callback activity, in the language of `user`,
+        who is assigned it."""
         self.ensure_one()
+        env = self.with_context(lang=user.lang or self.env.lang).env
         if not self.callback_due:
-            return self.env._("Call back")
+            return env._("Call back")
         timezone = self._callback_timezone()
         local = pytz.utc.localize(self.callback_due).astimezone(timezone)
-        return self.env._("Call back by %(time)s", time=local.strftime("%d.%m %H:%M"))
+        return env._("Call back by %(time)s", time=local.strftime("%d.%m %H:%M"))

@@ -127,6 +127,15 @@ class TestCallbacks(GridContactCenterCase):
         interaction.user_id = self.operator_2
         self.assertEqual(self.callback_activities(interaction).user_id, self.operator_2)
 
+    @users("cc_supervisor")
+    def test_callback_summary_in_assignee_language(self):
+        self.env["res.lang"].sudo()._activate_lang("ru_RU")
+        self.operator_2.sudo().lang = "ru_RU"
+        interaction = self.register(user_id=self.operator_2.id)
+        summary = self.callback_activities(interaction).summary
+        self.assertEqual(self.env.user.lang, "en_US")
+        self.assertTrue(summary.startswith("Перезвонить до"), summary)
+
     def test_callback_term_follows_callback_topic(self):
         self.env["grid.topic.deadline"].create(
             {

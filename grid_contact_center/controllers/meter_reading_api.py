@@ -30,6 +30,11 @@ class MeterReadingApi(http.Controller):
     def reject_other_methods(self, **_params):
         """Reject the methods other than POST with the API's JSON error body,
         where Odoo would return an HTML page."""
+        _logger.info(
+            "Meter reading API: %s request from %s rejected, only POST is allowed",
+            request.httprequest.method,
+            request.httprequest.remote_addr,
+        )
         return _error(
             405,
             "method_not_allowed",

@@ -169,8 +169,8 @@ class GridNoticeCampaign(models.Model):
         return f"{self.company_id.name}: {kinds[self.kind]}"
 
     def _in_consumers_language(self):
-        """The campaign in the language of its company, in which consumers
-        get the notice, whatever the language of who prepares it."""
+        """Return the campaign in its company's language, which is the
+        language of the notice whoever prepares it."""
         self.ensure_one()
         return self.with_context(lang=self.company_id.partner_id.lang or self.env.lang)
 

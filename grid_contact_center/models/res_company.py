@@ -69,8 +69,8 @@ class ResCompany(models.Model):
         return pytz.timezone(name)
 
     def _grid_today(self):
-        """The company's date now, in its time zone: the date its consumers
-        live in, whatever the time zone of the user at work."""
+        """Return the company's current date in its time zone, which is the
+        date of its consumers whatever the time zone of the user at work."""
         self.ensure_one()
         now = pytz.utc.localize(fields.Datetime.now())
         return now.astimezone(self._grid_timezone()).date()

@@ -326,10 +326,10 @@ class GridElementImport(models.TransientModel):
             else:
                 by_element[element] |= point
                 results[row.line] = ("attached", "")
-        # Which element supplies a service point is part of the topology that
-        # dispatchers maintain, while the rest of the service point stays
-        # read-only to them: the points were found with the user's rights,
-        # and only this link is written as superuser.
+        # Dispatchers maintain the topology, including the element that
+        # supplies each service point, but not the rest of the point. The
+        # points were found with the user's rights, so only this link is
+        # written as superuser.
         for element, attached in by_element.items():
             attached.sudo().write({"grid_element_id": element.id})
 

@@ -74,8 +74,8 @@ class DayGenerator:
     seconds) from a seeded random generator.
 
     `callers` are the numbers that inbound calls come from, as the trunk
-    sends them; `dialled` are the numbers that agents call; `agents` are the
-    extensions logged in to the queue. `bursts` are (start, seconds apart,
+    sends them. `dialled` are the numbers that agents call, and `agents` are
+    the extensions logged in to the queue. `bursts` are (start, seconds apart,
     numbers) of queue calls that come in a row, as when a feeder trips and
     the consumers behind it call.
     """

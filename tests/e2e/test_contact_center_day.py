@@ -935,9 +935,9 @@ def live_call(number, extension):
 
 
 def take_calls_in_browser(day, company, web, ami, screenshots, staff, browser):
-    """The operator works in the web client; the phone rings, the caller's
-    card pops up with the outage, the desk opens from it, and the operator
-    registers the report and answers with the ETR."""
+    """Take calls in the web client. When the phone rings, the caller's card
+    pops up with the outage and opens the desk. The operator registers the
+    report there and then gives the caller the ETR."""
     extension = AGENTS[0]
     login = company.users[extension]["login"]
     numbers = company.storm_numbers[5:7]

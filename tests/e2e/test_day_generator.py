@@ -58,7 +58,7 @@ def test_tracker_follows_generated_day():
         )
 
 
-def test_day_split_in_two_parts_is_the_whole_day():
+def test_split_day_replays_whole():
     end = int(time.time())
     generator = DayGenerator(
         end - 3600, end, 100, AGENTS, ["89110000001"], ["89110000002"]
